@@ -1,0 +1,137 @@
+package dev.esae.cli;
+
+import dev.esae.BuildInfo;
+import dev.esae.InputException;
+import dev.esae.compute.Backend;
+import dev.esae.compute.Backends;
+import dev.esae.compute.DeviceChoice;
+import dev.esae.compute.cpu.OpenBlasCore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code esae doctor}: the environment, each native library, every backend tried and exactly why
+ * it was skipped, and the backend that {@code --device} selects.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Print the environment (Java, OS, CPU, threads, native libraries), every backend tried",
+            "and why each was skipped, and the backend chosen."})
+final class DoctorCommand implements Callable<Integer> {
+    @ParentCommand
+    EsaeCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("esae " + BuildInfo.version());
+        row(out, "java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                + System.getProperty("java.vm.name") + ") at " + System.getProperty("java.home"));
+        row(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        row(out, "cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " logical cores" + cpuFlags());
+        row(out, "memory", "JVM heap up to " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+        int threads = root.threads();
+        row(out, "threads", threads + (root.threads == null ? " (all logical cores; set with --threads)" : " (--threads)"));
+        row(out, "openblas", BuildInfo.get("openblas") + " (JavaCPP); runtime core " + OpenBlasCore.detect()
+                + ", build target " + OpenBlasCore.buildTarget());
+        row(out, "opencv", opencv());
+        row(out, "xgboost4j", xgboost());
+        out.println("backends (tried from the highest priority):");
+        List<Backends.Probe> probes = Backends.probeAll();
+        for (Backends.Probe p : probes) {
+            out.printf(Locale.ROOT, "  %-5s %s%n", p.provider().name(), p.availability().available()
+                    ? "available" : "skipped: " + p.availability().reason());
+            for (String d : p.availability().details()) {
+                out.println("        " + d);
+            }
+        }
+        out.flush();
+        try {
+            Backends.Selection s = Backends.select(root.device, threads);
+            try (Backend b = s.backend()) {
+                out.println("chosen: " + b.description() + " (--device " + root.device.name().toLowerCase(Locale.ROOT) + ")");
+            }
+        } catch (InputException e) {
+            out.println("chosen: none (--device " + root.device.name().toLowerCase(Locale.ROOT) + ")");
+            throw e;
+        }
+        if (root.device == DeviceChoice.AUTO) {
+            for (Backends.Probe p : probes) {
+                if (p.availability().available()) {
+                    break;
+                }
+                out.println("why not " + p.provider().name() + ": " + p.availability().reason());
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf(Locale.ROOT, "%-10s %s%n", key + ":", value);
+    }
+
+    private static List<String> cpuinfo() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo"));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static String cpuModel() {
+        for (String line : cpuinfo()) {
+            if (line.startsWith("model name")) {
+                return line.substring(line.indexOf(':') + 1).strip();
+            }
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** The SIMD extensions that decide OpenBLAS's kernels and float speed. */
+    private static String cpuFlags() {
+        for (String line : cpuinfo()) {
+            if (line.startsWith("flags")) {
+                List<String> flags = List.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
+                StringBuilder sb = new StringBuilder();
+                for (String f : new String[] {"avx", "avx2", "fma", "avx512f", "avx512_bf16", "amx_tile"}) {
+                    if (flags.contains(f)) {
+                        sb.append(sb.length() == 0 ? ", " : " ").append(f);
+                    }
+                }
+                return sb.toString();
+            }
+        }
+        return "";
+    }
+
+    private static String opencv() {
+        try {
+            return org.bytedeco.opencv.global.opencv_core.getVersionString().getString().strip() + " (JavaCPP), loaded";
+        } catch (LinkageError | RuntimeException e) {
+            return "cannot load (" + e + "); 'esae dataset' needs it";
+        }
+    }
+
+    private static String xgboost() {
+        try {
+            // Building a one-row matrix loads the native library.
+            ml.dmlc.xgboost4j.java.DMatrix m = new ml.dmlc.xgboost4j.java.DMatrix(new float[] {1f, 2f}, 1, 2, Float.NaN);
+            m.dispose();
+            return BuildInfo.get("xgboost") + ", native library loaded (CPU build: no GPU build of XGBoost4J is on Maven Central)";
+        } catch (LinkageError | RuntimeException | ml.dmlc.xgboost4j.java.XGBoostError e) {
+            return "cannot load (" + e + "); probing needs it (it needs libgomp.so.1)";
+        }
+    }
+}

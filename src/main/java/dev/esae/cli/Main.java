@@ -1,0 +1,65 @@
+package dev.esae.cli;
+
+import dev.esae.InputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The {@code esae} entry point. Exit codes: 0 success, 2 bad input or usage (one line on stderr, no
+ * stack trace), 1 an internal failure (a bug: the stack trace is printed).
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line with the given streams and returns its exit code (used by tests too). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new EsaeCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("esae: " + oneLine(ex.getMessage()) + " (see '"
+                    + c.getCommandSpec().qualifiedName() + " --help')");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            InputException input = findInputException(ex);
+            if (input != null) {
+                c.getErr().println("esae: " + oneLine(input.getMessage()));
+                return ExitCodes.USAGE;
+            }
+            c.getErr().println("esae: internal error (this is a bug; please report it with the trace below)");
+            ex.printStackTrace(c.getErr());
+            return ExitCodes.INTERNAL;
+        });
+        return cl;
+    }
+
+    private static InputException findInputException(Throwable t) {
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (e instanceof InputException ie) {
+                return ie;
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replace('\n', ' ').replace('\r', ' ').strip();
+    }
+}

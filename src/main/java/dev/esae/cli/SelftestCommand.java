@@ -1,0 +1,47 @@
+package dev.esae.cli;
+
+import dev.esae.compute.Backend;
+import dev.esae.compute.Backends;
+import dev.esae.compute.check.OpCheck;
+import dev.esae.compute.check.SelfTest;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code esae selftest}: every operation of the chosen backend against the plain reference. */
+@Command(name = "selftest", mixinStandardHelpOptions = true,
+        description = {"Check every operation of the chosen backend against a plain double-precision reference",
+            "on fresh random inputs of awkward sizes. Prints a table; exits 1 if any check fails."})
+final class SelftestCommand implements Callable<Integer> {
+    @ParentCommand
+    EsaeCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Backends.Selection selection = root.openBackend();
+        try (Backend backend = selection.backend()) {
+            List<OpCheck> checks = SelfTest.run(backend, root.seed);
+            out.printf(Locale.ROOT, "%-16s %-36s %12s %10s  %s%n", "op", "case", "error", "tolerance", "result");
+            int failed = 0;
+            for (OpCheck c : checks) {
+                out.printf(Locale.ROOT, "%-16s %-36s %12.3e %10.1e  %s%n", c.op(), c.case_(), c.error(), c.tolerance(),
+                        c.passed() ? "ok" : "FAIL");
+                if (!c.passed()) {
+                    failed++;
+                }
+            }
+            out.printf(Locale.ROOT, "%d passed, %d failed (backend %s, seed %d)%n", checks.size() - failed, failed,
+                    backend.name(), root.seed);
+            return failed == 0 ? ExitCodes.OK : ExitCodes.INTERNAL;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.esae.compute;
+
+/**
+ * The operations esae's numeric code runs on, implemented once per device (CPU, CUDA).
+ *
+ * <p>Every operation reads and writes tensors owned by this backend and never moves data to the
+ * host, except {@link #download}. Shapes are checked; a mismatch is a bug in the caller and throws
+ * {@link IllegalArgumentException}. The CPU backend is the reference that {@code esae selftest}
+ * checks every other backend against.
+ */
+public interface Backend extends AutoCloseable {
+    /** Short name: {@code cpu} or {@code cuda}. */
+    String name();
+
+    /** One line describing the device and libraries, e.g. for {@code esae doctor} and logs. */
+    String description();
+
+    /** Worker threads the backend uses for host-side work. */
+    int threads();
+
+    // ---- memory ----
+
+    /** A new zero-filled tensor. */
+    Tensor zeros(DType dtype, int... shape);
+
+    /** A new float tensor holding a copy of {@code values}. */
+    Tensor upload(float[] values, int... shape);
+
+    /** A new int tensor holding a copy of {@code values}. */
+    Tensor uploadInts(int[] values, int... shape);
+
+    /** Copies a float tensor to the host. */
+    float[] download(Tensor t);
+
+    /** Copies an int tensor to the host. */
+    int[] downloadInts(Tensor t);
+
+    /** {@code dst = src}; same size and dtype. */
+    void copy(Tensor src, Tensor dst);
+
+    /** Sets every element of a float tensor to {@code value}. */
+    void fill(Tensor t, float value);
+
+    // ---- linear algebra ----
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} on rank-2 float tensors, where {@code op(X)} is
+     * {@code X} or its transpose. {@code op(A)} is M×K, {@code op(B)} is K×N, {@code C} is M×N.
+     * With {@code beta == 0} the previous content of C is ignored (NaNs included).
+     */
+    void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    // ---- elementwise ----
+
+    /** {@code x[i, j] += bias[j]} in place, with x viewed as rows of {@code bias.size()} columns. */
+    void addRowVector(Tensor x, Tensor bias);
+
+    /** {@code y = max(x, 0)}; {@code y} may be {@code x}. */
+    void relu(Tensor x, Tensor y);
+
+    /**
+     * {@code gradIn = gradOut} where {@code output > 0}, else 0, for {@code output = relu(x)};
+     * {@code gradIn} may be {@code gradOut}.
+     */
+    void reluBackward(Tensor gradOut, Tensor output, Tensor gradIn);
+
+    // ---- reductions (results stay on the device) ----
+
+    /**
+     * Column sums: {@code out[j] = beta * out[j] + sum_i x[i, j]}, with x viewed as rows of
+     * {@code out.size()} columns (a bias gradient).
+     */
+    void sumRows(Tensor x, float beta, Tensor out);
+
+    /** {@code out[0] = sum of x[i]^2} over all elements, accumulated in double precision. */
+    void sumSquares(Tensor x, Tensor out);
+
+    // ---- selection ----
+
+    /**
+     * Row-wise top-k of a rank-2 float tensor {@code x [rows, cols]}: {@code values [rows, k]} and
+     * int {@code indices [rows, k]}, each row sorted by value descending, ties broken by the lower
+     * column index (so the result is deterministic). Values compare as {@link Float#compare} does.
+     */
+    void topk(Tensor x, int k, Tensor values, Tensor indices);
+
+    // ---- images ----
+
+    /**
+     * Rotates each square image of {@code images [batch, size, size]} by {@code quarterTurns × 90°}
+     * clockwise into {@code out} (same shape, must not be {@code images}); see {@link Rot90}.
+     */
+    void rot90(Tensor images, int quarterTurns, Tensor out);
+
+    /** Waits for queued work (a no-op on the CPU). */
+    void synchronize();
+
+    /** Releases the backend's own resources (thread pools, contexts). Tensors must be closed first. */
+    @Override
+    void close();
+}

@@ -1,0 +1,246 @@
+package dev.esae.compute.check;
+
+import dev.esae.compute.Backend;
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs every backend operation on fresh random inputs of awkward sizes (odd, non-square, K at its
+ * limits, ties) and compares with {@link ReferenceOps}. {@code esae selftest} prints the result.
+ */
+public final class SelfTest {
+    /** Norm-wise relative error allowed for float32 arithmetic against a double reference. */
+    public static final double FLOAT_TOLERANCE = 1e-5;
+
+    private final Backend backend;
+    private final SplittableRandom rng;
+    private final List<OpCheck> checks = new ArrayList<>();
+
+    private SelfTest(Backend backend, long seed) {
+        this.backend = backend;
+        this.rng = new SplittableRandom(seed);
+    }
+
+    /** All checks on {@code backend}, with inputs drawn from {@code seed}. */
+    public static List<OpCheck> run(Backend backend, long seed) {
+        SelfTest t = new SelfTest(backend, seed);
+        t.memory();
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                t.gemm(ta, tb, 67, 131, 45, 0.7f, 0.3f);
+            }
+        }
+        t.gemm(false, true, 1, 257, 1, 1f, 0f);
+        t.gemm(true, false, 64, 33, 513, -1.5f, 1f);
+        t.gemmBetaZeroIgnoresNaN();
+        t.addRowVector(77, 53);
+        t.relu(3, 333);
+        t.sumRows(129, 67, 0f);
+        t.sumRows(1000, 3, 0.5f);
+        t.sumSquares(100_003);
+        t.topk(37, 1000, 1, false);
+        t.topk(37, 1000, 32, true);
+        t.topk(9, 2048, 128, false);
+        t.topk(5, 65_536, 128, true);
+        t.topk(4, 7, 7, true);
+        for (int turns = -1; turns <= 4; turns++) {
+            t.rot90(3, 17, turns);
+        }
+        t.rot90(2, 64, 1);
+        return List.copyOf(t.checks);
+    }
+
+    private float[] random(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    /** Values from a handful of levels, so that ties are common. */
+    private float[] withTies(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rng.nextInt(7) * 0.25f - 0.75f;
+        }
+        return v;
+    }
+
+    private void add(String op, String c, double error, double tolerance) {
+        checks.add(new OpCheck(op, c, error, tolerance));
+    }
+
+    private static double relativeError(float[] got, double[] ref) {
+        double maxDiff = 0;
+        double maxRef = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = Math.abs(got[i] - ref[i]);
+            maxDiff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(maxDiff, d);
+            maxRef = Math.max(maxRef, Math.abs(ref[i]));
+        }
+        return maxRef == 0 ? maxDiff : maxDiff / maxRef;
+    }
+
+    /** 0 if equal element for element, else the fraction of elements that differ (at least 1e-300). */
+    private static double mismatch(float[] got, float[] ref) {
+        int bad = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (Float.floatToIntBits(got[i]) != Float.floatToIntBits(ref[i])) {
+                bad++;
+            }
+        }
+        return bad == 0 ? 0 : Math.max(1e-300, bad / (double) ref.length);
+    }
+
+    private static double mismatch(int[] got, int[] ref) {
+        int bad = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (got[i] != ref[i]) {
+                bad++;
+            }
+        }
+        return bad == 0 ? 0 : Math.max(1e-300, bad / (double) ref.length);
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    private void memory() {
+        float[] v = random(1001);
+        int[] iv = rng.ints(999, -5000, 5000).toArray();
+        try (Tensor a = backend.upload(v, 7, 11, 13); Tensor b = backend.zeros(DType.F32, 1001);
+             Tensor c = backend.uploadInts(iv, 999); Tensor f = backend.zeros(DType.F32, 5, 3)) {
+            add("upload/download", "f32 [7,11,13]", mismatch(backend.download(a), v), 0);
+            add("upload/download", "i32 [999]", mismatch(backend.downloadInts(c), iv), 0);
+            backend.copy(a, b);
+            add("copy", "f32 [1001]", mismatch(backend.download(b), v), 0);
+            float[] tail = Arrays.copyOfRange(v, 4 * 11 * 13, 6 * 11 * 13);
+            add("rows view", "rows 4..5 of [7,11,13]", mismatch(backend.download(a.rows(4, 2)), tail), 0);
+            backend.fill(f, -2.5f);
+            float[] expect = new float[15];
+            Arrays.fill(expect, -2.5f);
+            add("fill", "f32 [5,3]", mismatch(backend.download(f), expect), 0);
+        }
+    }
+
+    private void gemm(boolean ta, boolean tb, int m, int k, int n, float alpha, float beta) {
+        int aRows = ta ? k : m;
+        int aCols = ta ? m : k;
+        int bRows = tb ? n : k;
+        int bCols = tb ? k : n;
+        float[] av = random(aRows * aCols);
+        float[] bv = random(bRows * bCols);
+        float[] cv = random(m * n);
+        double[] ref = ReferenceOps.gemm(ta, tb, alpha, av, aRows, aCols, bv, bRows, bCols, beta, cv);
+        try (Tensor a = backend.upload(av, aRows, aCols); Tensor b = backend.upload(bv, bRows, bCols);
+             Tensor c = backend.upload(cv, m, n)) {
+            backend.gemm(ta, tb, alpha, a, b, beta, c);
+            add("gemm", (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + k + "x" + n + " a=" + alpha + " b=" + beta,
+                    relativeError(backend.download(c), ref), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void gemmBetaZeroIgnoresNaN() {
+        int m = 5;
+        int k = 9;
+        int n = 6;
+        float[] av = random(m * k);
+        float[] bv = random(k * n);
+        double[] ref = ReferenceOps.gemm(false, false, 1, av, m, k, bv, k, n, 0, new float[m * n]);
+        try (Tensor a = backend.upload(av, m, k); Tensor b = backend.upload(bv, k, n); Tensor c = backend.zeros(DType.F32, m, n)) {
+            backend.fill(c, Float.NaN);
+            backend.gemm(false, false, 1f, a, b, 0f, c);
+            add("gemm", "NN 5x9x6 beta=0 over NaN", relativeError(backend.download(c), ref), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void addRowVector(int rows, int cols) {
+        float[] xv = random(rows * cols);
+        float[] bv = random(cols);
+        double[] ref = new double[xv.length];
+        for (int i = 0; i < xv.length; i++) {
+            ref[i] = (double) xv[i] + bv[i % cols];
+        }
+        try (Tensor x = backend.upload(xv, rows, cols); Tensor b = backend.upload(bv, cols)) {
+            backend.addRowVector(x, b);
+            add("addRowVector", "[" + rows + "," + cols + "]", relativeError(backend.download(x), ref), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void relu(int rows, int cols) {
+        float[] xv = random(rows * cols);
+        float[] gv = random(rows * cols);
+        float[] fwd = new float[xv.length];
+        float[] bwd = new float[xv.length];
+        for (int i = 0; i < xv.length; i++) {
+            fwd[i] = xv[i] > 0 ? xv[i] : 0f;
+            bwd[i] = xv[i] > 0 ? gv[i] : 0f;
+        }
+        try (Tensor x = backend.upload(xv, rows, cols); Tensor y = backend.zeros(DType.F32, rows, cols);
+             Tensor g = backend.upload(gv, rows, cols)) {
+            backend.relu(x, y);
+            add("relu", "[" + rows + "," + cols + "]", mismatch(backend.download(y), fwd), 0);
+            backend.reluBackward(g, y, g);
+            add("reluBackward", "[" + rows + "," + cols + "] in place", mismatch(backend.download(g), bwd), 0);
+            backend.relu(x, x);
+            add("relu", "[" + rows + "," + cols + "] in place", mismatch(backend.download(x), fwd), 0);
+        }
+    }
+
+    private void sumRows(int rows, int cols, float beta) {
+        float[] xv = random(rows * cols);
+        float[] prev = random(cols);
+        double[] ref = ReferenceOps.sumRows(xv, cols, beta, prev);
+        try (Tensor x = backend.upload(xv, rows, cols); Tensor out = backend.upload(prev, cols)) {
+            backend.sumRows(x, beta, out);
+            add("sumRows", "[" + rows + "," + cols + "] beta=" + beta, relativeError(backend.download(out), ref), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void sumSquares(int n) {
+        float[] xv = random(n);
+        double ref = 0;
+        for (float v : xv) {
+            ref += (double) v * v;
+        }
+        try (Tensor x = backend.upload(xv, n); Tensor out = backend.zeros(DType.F32, 1)) {
+            backend.sumSquares(x, out);
+            add("sumSquares", "[" + n + "]", relativeError(backend.download(out), new double[] {ref}), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void topk(int rows, int cols, int k, boolean ties) {
+        float[] xv = ties ? withTies(rows * cols) : random(rows * cols);
+        int[] refIdx = ReferenceOps.topkIndices(xv, rows, cols, k);
+        float[] refVal = new float[refIdx.length];
+        for (int i = 0; i < refIdx.length; i++) {
+            refVal[i] = xv[(i / k) * cols + refIdx[i]];
+        }
+        try (Tensor x = backend.upload(xv, rows, cols); Tensor v = backend.zeros(DType.F32, rows, k);
+             Tensor idx = backend.zeros(DType.I32, rows, k)) {
+            backend.topk(x, k, v, idx);
+            String c = "[" + rows + "," + cols + "] k=" + k + (ties ? " ties" : "");
+            add("topk indices", c, mismatch(backend.downloadInts(idx), refIdx), 0);
+            add("topk values", c, mismatch(backend.download(v), refVal), 0);
+        }
+    }
+
+    private void rot90(int batch, int size, int turns) {
+        float[] xv = random(batch * size * size);
+        float[] ref = ReferenceOps.rot90(xv, batch, size, turns);
+        try (Tensor x = backend.upload(xv, batch, size, size); Tensor out = backend.zeros(DType.F32, batch, size, size)) {
+            backend.rot90(x, turns, out);
+            add("rot90", "[" + batch + "," + size + "," + size + "] turns=" + turns, mismatch(backend.download(out), ref), 0);
+        }
+    }
+}

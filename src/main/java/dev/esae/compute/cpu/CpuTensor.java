@@ -1,0 +1,124 @@
+package dev.esae.compute.cpu;
+
+import dev.esae.compute.Backend;
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * A tensor in off-heap memory allocated by JavaCPP. Java code reads it through a direct buffer;
+ * OpenBLAS gets a pointer to the same bytes, so nothing is copied between the two.
+ */
+final class CpuTensor extends Tensor {
+    /** The allocation shared by an owner and its views. */
+    static final class Storage {
+        final BytePointer bytes;
+        boolean released;
+
+        Storage(long byteCount) {
+            bytes = new BytePointer(byteCount);
+            if (bytes.isNull()) {
+                throw new OutOfMemoryError("cannot allocate " + byteCount + " bytes off-heap");
+            }
+            Pointer.memset(bytes, 0, byteCount);
+        }
+    }
+
+    private final CpuBackend backend;
+    private final Storage storage;
+    private final long offset;
+    private final boolean owner;
+    /** Elements of this tensor only, index 0 = first element. Exactly one is non-null. */
+    final FloatBuffer floats;
+    final IntBuffer ints;
+
+    CpuTensor(CpuBackend backend, DType dtype, int[] shape) {
+        this(backend, dtype, shape, allocate(dtype, shape), 0, true);
+    }
+
+    private static Storage allocate(DType dtype, int[] shape) {
+        long n = sizeOf(shape);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("CPU tensors hold at most 2^31 elements, asked for " + n);
+        }
+        return new Storage(n * dtype.bytes());
+    }
+
+    private CpuTensor(CpuBackend backend, DType dtype, int[] shape, Storage storage, long offset, boolean owner) {
+        super(dtype, shape);
+        this.backend = backend;
+        this.storage = storage;
+        this.offset = offset;
+        this.owner = owner;
+        long byteOffset = offset * dtype.bytes();
+        long byteLength = size() * dtype.bytes();
+        java.nio.ByteBuffer bb = new BytePointer(storage.bytes).position(byteOffset).limit(byteOffset + byteLength)
+                .asByteBuffer().order(ByteOrder.nativeOrder());
+        this.floats = dtype == DType.F32 ? bb.asFloatBuffer() : null;
+        this.ints = dtype == DType.I32 ? bb.asIntBuffer() : null;
+    }
+
+    /** A float pointer to this tensor's first element, for BLAS calls. */
+    FloatPointer floatPointer() {
+        checkLive();
+        // The storage pointer's position stays 0, so a float position here counts floats from the base.
+        return new FloatPointer(storage.bytes).position(offset);
+    }
+
+    /** A byte pointer to this tensor's first element. */
+    BytePointer bytePointer() {
+        checkLive();
+        return new BytePointer(storage.bytes).position(offset * dtype().bytes());
+    }
+
+    FloatBuffer f() {
+        checkLive();
+        return floats;
+    }
+
+    IntBuffer i() {
+        checkLive();
+        return ints;
+    }
+
+    void checkLive() {
+        if (storage.released) {
+            throw new IllegalStateException("tensor " + this + " used after its memory was released");
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public Tensor reshape(int... newShape) {
+        checkReshape(newShape);
+        return new CpuTensor(backend, dtype(), newShape, storage, offset, false);
+    }
+
+    @Override
+    public Tensor rows(int start, int count) {
+        int[] s = rowsShape(start, count);
+        return new CpuTensor(backend, dtype(), s, storage, offset + (long) start * rowSize(), false);
+    }
+
+    @Override
+    public boolean isReleased() {
+        return storage.released;
+    }
+
+    @Override
+    public void close() {
+        if (owner && !storage.released) {
+            storage.released = true;
+            storage.bytes.close();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.esae.compute.cuda;
+
+import dev.esae.compute.Availability;
+import dev.esae.compute.Backend;
+import dev.esae.compute.BackendProvider;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+
+/**
+ * Probes for a usable NVIDIA GPU through JCuda's driver API: the driver library, a device, the
+ * kernels packed into the jar, and cuBLAS. Each step records what it found, so that
+ * {@code esae doctor} can say exactly why CUDA was skipped.
+ *
+ * <p>The CUDA backend's operations themselves are not implemented in this version; when every
+ * prerequisite is present, the probe says so and the CPU backend runs instead.
+ */
+public final class CudaBackendProvider implements BackendProvider {
+    /** The reason given when the machine could run CUDA but this build has no CUDA backend yet. */
+    public static final String NOT_BUILT = "the CUDA backend is not built yet in this version of esae";
+    private static final String JCUDA_VERSION = dev.esae.BuildInfo.get("jcuda");
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    /** The probe's result; loading the driver can only be tried once per JVM (JCuda's class init). */
+    private static Availability probed;
+
+    @Override
+    public Availability probe() {
+        synchronized (CudaBackendProvider.class) {
+            if (probed == null) {
+                probed = probeOnce();
+            }
+            return probed;
+        }
+    }
+
+    private static Availability probeOnce() {
+        List<String> details = new ArrayList<>();
+        CudaKernels.Manifest kernels = CudaKernels.manifest();
+        details.add(kernels.modules().isEmpty()
+                ? "kernels: built without CUDA kernels (nvcc was not found when this jar was built)"
+                : "kernels: " + kernels.modules().size() + " modules " + kernels.modules() + " built by nvcc "
+                        + kernels.nvcc() + " for " + kernels.archs());
+        try {
+            JCudaDriver.setExceptionsEnabled(true);
+            JCudaDriver.cuInit(0);
+        } catch (LinkageError e) {
+            // JCuda's native library links against libcuda.so.1, which only an NVIDIA driver installs.
+            String cause = linkCause(e);
+            details.add("driver: JCuda's driver binding (JCudaDriver " + JCUDA_VERSION + ") did not load: " + cause);
+            return Availability.no(cause.startsWith("libcuda.so")
+                    ? "no NVIDIA driver (" + cause + ")"
+                    : "JCuda's driver binding did not load (" + cause + ")", details);
+        } catch (RuntimeException e) {
+            details.add("driver: cuInit failed: " + firstLine(e));
+            return Availability.no("the NVIDIA driver did not initialise (cuInit: " + firstLine(e) + ")", details);
+        }
+        int[] version = {0};
+        int[] count = {0};
+        try {
+            JCudaDriver.cuDriverGetVersion(version);
+            JCudaDriver.cuDeviceGetCount(count);
+        } catch (RuntimeException e) {
+            return Availability.no("the NVIDIA driver did not answer: " + firstLine(e), details);
+        }
+        details.add("driver: CUDA " + version[0] / 1000 + "." + (version[0] % 1000) / 10 + " driver API, "
+                + count[0] + " device(s)");
+        if (count[0] == 0) {
+            return Availability.no("the NVIDIA driver reports no CUDA device", details);
+        }
+        for (int i = 0; i < count[0]; i++) {
+            details.add("device " + i + ": " + describeDevice(i));
+        }
+        details.add("gemm: " + cublasStatus());
+        if (kernels.modules().isEmpty()) {
+            return Availability.no("built without CUDA kernels (nvcc was not found when this jar was built)", details);
+        }
+        return Availability.no(NOT_BUILT, details);
+    }
+
+    private static String describeDevice(int ordinal) {
+        try {
+            CUdevice dev = new CUdevice();
+            JCudaDriver.cuDeviceGet(dev, ordinal);
+            byte[] name = new byte[256];
+            JCudaDriver.cuDeviceGetName(name, name.length, dev);
+            int[] major = {0};
+            int[] minor = {0};
+            JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+            JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+            long[] bytes = {0};
+            JCudaDriver.cuDeviceTotalMem(bytes, dev);
+            String n = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
+            return n + ", sm_" + major[0] + minor[0] + ", " + bytes[0] / (1L << 20) + " MiB";
+        } catch (RuntimeException e) {
+            return "could not be queried: " + firstLine(e);
+        }
+    }
+
+    /** Whether cuBLAS 12 loads; CUDA 13 machines lack it, and esae's own GEMM kernel is meant for them. */
+    private static String cublasStatus() {
+        try {
+            JCublas2.setExceptionsEnabled(true);
+            cublasHandle h = new cublasHandle();
+            JCublas2.cublasCreate(h);
+            JCublas2.cublasDestroy(h);
+            return "cuBLAS (libcublas.so.12) loads";
+        } catch (LinkageError e) {
+            return "cuBLAS unavailable (libcublas.so.12 not found: " + firstLine(e) + ")";
+        } catch (RuntimeException e) {
+            return "cuBLAS unavailable (cublasCreate: " + firstLine(e) + ")";
+        }
+    }
+
+    /**
+     * The line of JCuda's long loader report that names the library the dynamic linker could not
+     * find, e.g. {@code libcuda.so.1: cannot open shared object file: No such file or directory}.
+     */
+    static String linkCause(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        for (String line : m.split("\n")) {
+            int at = line.indexOf(": cannot open shared object file");
+            if (at >= 0) {
+                int start = line.lastIndexOf(": ", at - 1);
+                return line.substring(start < 0 ? 0 : start + 2).strip();
+            }
+        }
+        return firstLine(e);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public Backend open(int threads) {
+        throw new IllegalStateException(NOT_BUILT);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.esae.data;
+
+import dev.esae.InputException;
+import dev.esae.io.NpyArray;
+import dev.esae.io.NpyDType;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The synthetic shapes dataset (SPEC §1): 64×64 one-channel images whose four 32×32 quadrants each
+ * hold one of the eight {@link ShapeKind}s in one of its orientations, chosen independently and
+ * uniformly. Labels per image are {@code [4][2]}: (shape id, orientation) for quadrants 0..3
+ * (clockwise from the top-left). The images are the canonical representatives {@code x}; their orbit
+ * under {@link CyclicGroup} is {@code g^p x}.
+ */
+public final class ShapesDataset {
+    /** Side of an image. */
+    public static final int SIZE = 64;
+    /** Quadrants per image. */
+    public static final int QUADRANTS = 4;
+    /** Row and column of each quadrant's top-left pixel, clockwise from the top-left. */
+    private static final int[][] ORIGIN = {{0, 0}, {0, 32}, {32, 32}, {32, 0}};
+
+    private final int count;
+    private final byte[] images;
+    private final int[] labels;
+
+    private ShapesDataset(int count, byte[] images, int[] labels) {
+        this.count = count;
+        this.images = images;
+        this.labels = labels;
+    }
+
+    /**
+     * Draws {@code n} images from {@code seed}. The same (n, seed) gives the same bytes; a larger n
+     * with the same seed extends a smaller one.
+     */
+    public static ShapesDataset generate(int n, long seed, ShapeCatalog catalog) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a dataset needs at least one image, got n = " + n);
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        byte[] images = new byte[Math.multiplyExact(n, SIZE * SIZE)];
+        int[] labels = new int[n * QUADRANTS * 2];
+        int[] one = new int[QUADRANTS * 2];
+        for (int i = 0; i < n; i++) {
+            for (int q = 0; q < QUADRANTS; q++) {
+                int shape = rng.nextInt(ShapeKind.count());
+                one[2 * q] = shape;
+                one[2 * q + 1] = rng.nextInt(ShapeKind.of(shape).orbitSize());
+            }
+            System.arraycopy(one, 0, labels, i * one.length, one.length);
+            renderInto(one, catalog, images, i * SIZE * SIZE);
+        }
+        return new ShapesDataset(n, images, labels);
+    }
+
+    /** The image drawn from one image's labels {@code [4][2]}. */
+    public static byte[] render(int[] labels, ShapeCatalog catalog) {
+        byte[] image = new byte[SIZE * SIZE];
+        renderInto(labels, catalog, image, 0);
+        return image;
+    }
+
+    private static void renderInto(int[] labels, ShapeCatalog catalog, byte[] dst, int offset) {
+        int patch = ShapeCatalog.PATCH;
+        for (int q = 0; q < QUADRANTS; q++) {
+            byte[] p = catalog.patch(labels[2 * q], labels[2 * q + 1]);
+            int r0 = ORIGIN[q][0];
+            int c0 = ORIGIN[q][1];
+            for (int r = 0; r < patch; r++) {
+                System.arraycopy(p, r * patch, dst, offset + (r0 + r) * SIZE + c0, patch);
+            }
+        }
+    }
+
+    /**
+     * A dataset from {@code images.npy} (uint8 {@code [N, 64, 64]}) and {@code labels.npy} (int32
+     * {@code [N, 4, 2]}), checked for shapes and label ranges.
+     */
+    public static ShapesDataset fromArrays(NpyArray images, Path imagesFile, NpyArray labels, Path labelsFile) {
+        if (images.dtype() != NpyDType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
+            throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
+        }
+        if (labels.dtype() != NpyDType.INT32 || labels.rank() != 3 || labels.dim(1) != QUADRANTS || labels.dim(2) != 2) {
+            throw new InputException(labelsFile + ": expected int32 labels [N, 4, 2], found " + labels.describe());
+        }
+        if (labels.dim(0) != images.dim(0)) {
+            throw new InputException(labelsFile + ": holds labels for " + labels.dim(0) + " images, but " + imagesFile
+                    + " holds " + images.dim(0));
+        }
+        int[] l = labels.toInts();
+        for (int i = 0; i < l.length; i += 2) {
+            int shape = l[i];
+            if (shape < 0 || shape >= ShapeKind.count() || l[i + 1] < 0 || l[i + 1] >= ShapeKind.of(shape).orbitSize()) {
+                throw new InputException(labelsFile + ": image " + i / (2 * QUADRANTS) + " has label (shape " + shape
+                        + ", orientation " + l[i + 1] + "); expected shape 0..7 and an orientation below its orbit size");
+            }
+        }
+        return new ShapesDataset(images.dim(0), images.toUnsignedBytes(), l);
+    }
+
+    /** Number of images. */
+    public int size() {
+        return count;
+    }
+
+    /** A copy of image {@code i} (row-major, 0..255 as unsigned bytes). */
+    public byte[] image(int i) {
+        return Arrays.copyOfRange(images, i * SIZE * SIZE, (i + 1) * SIZE * SIZE);
+    }
+
+    /** A copy of image {@code i}'s labels {@code [4][2]}. */
+    public int[] labels(int i) {
+        int w = QUADRANTS * 2;
+        return Arrays.copyOfRange(labels, i * w, (i + 1) * w);
+    }
+
+    /** All images as uint8 {@code [N, 64, 64]}. */
+    public NpyArray imagesArray() {
+        return NpyArray.ofUnsignedBytes(images, count, SIZE, SIZE);
+    }
+
+    /** All labels as int32 {@code [N, 4, 2]}. */
+    public NpyArray labelsArray() {
+        return NpyArray.ofInts(labels, count, QUADRANTS, 2);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.esae.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.esae.io.Npy;
+import dev.esae.io.NpyArray;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line contract: exit codes, one-line errors, and what each command writes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    /** Runs esae in this JVM with single-threaded native libraries. */
+    static Run esae(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>();
+        if (args.length == 0 || !args[0].startsWith("--threads")) {
+            all.add("--threads=" + Integer.getInteger("esae.test.threads", 1));
+        }
+        all.addAll(Arrays.asList(args));
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static void assertUserError(Run r, String fragment) {
+        assertEquals(ExitCodes.USAGE, r.code(), "exit code; stderr: " + r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "exactly one line on stderr: " + err);
+        assertTrue(err.startsWith("esae: "), err);
+        assertTrue(err.contains(fragment), "stderr says '" + fragment + "': " + err);
+        assertFalse(err.contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = esae("--help");
+        assertEquals(0, help.code());
+        for (String cmd : new String[] {"doctor", "selftest", "dataset", "--device", "--threads", "--seed"}) {
+            assertTrue(help.out().contains(cmd), "help lists " + cmd);
+        }
+        Run version = esae("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("esae 0.1.0"), version.out());
+        Run sub = esae("dataset", "--help");
+        assertEquals(0, sub.code());
+        assertTrue(sub.out().contains("--out=DIR"), sub.out());
+    }
+
+    @Test
+    void usageErrorsAreOneLineWithExitCode2() {
+        assertUserError(esae("--frobnicate", "doctor"), "Unknown option: '--frobnicate'");
+        assertUserError(esae("dataset", "--out", dir.toString(), "--bogus"), "Unknown option: '--bogus'");
+        assertUserError(esae("train-everything"), "Unmatched argument");
+        assertUserError(esae(), "no command given");
+        assertUserError(esae("--device", "tpu", "doctor"), "--device");
+        assertUserError(esae("--threads", "0", "selftest"), "--threads: expected a positive number of threads, got 0");
+        assertUserError(esae("dataset", "--n", "many", "--out", dir.toString()), "'many' is not an int");
+        assertUserError(esae("dataset"), "Missing required option: '--out=DIR'");
+    }
+
+    @Test
+    void datasetWritesTheDocumentedFiles() throws IOException {
+        Path out = dir.resolve("data");
+        Run r = esae("dataset", "--n", "70", "--seed", "5", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        NpyArray images = Npy.read(out.resolve("images.npy"));
+        NpyArray labels = Npy.read(out.resolve("labels.npy"));
+        assertEquals("uint8[70, 64, 64]", images.describe());
+        assertEquals("int32[70, 4, 2]", labels.describe());
+        for (String png : new String[] {"sheet.png", "shapes.png"}) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(out.resolve(png)), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head, png);
+        }
+        // The global seed is the default of the dataset's own.
+        Path again = dir.resolve("again");
+        assertEquals(0, esae("--seed", "5", "dataset", "--n", "70", "--out", again.toString()).code());
+        assertArrayEquals(Files.readAllBytes(out.resolve("images.npy")), Files.readAllBytes(again.resolve("images.npy")));
+        assertArrayEquals(Files.readAllBytes(out.resolve("labels.npy")), Files.readAllBytes(again.resolve("labels.npy")));
+    }
+
+    @Test
+    void anIndependentNumpyCheckAcceptsTheDatasetAndCatchesACorruptLabel() throws IOException {
+        dev.esae.testutil.Python.assumeNumpy();
+        Path out = dir.resolve("checked");
+        assertEquals(0, esae("dataset", "--n", "400", "--out", out.toString()).code());
+        String script = Path.of("scripts/verify-dataset.py").toAbsolutePath().toString();
+        String check = "import runpy, sys; sys.argv = ['verify', '" + out + "']; runpy.run_path('" + script + "', run_name='__main__')";
+        String ok = dev.esae.testutil.Python.check(check);
+        assertTrue(ok.contains("verify-dataset: ok: 400 images, 28 of 28"), ok);
+        // Swap one quadrant's orientation label: the image no longer matches it.
+        int[] labels = Npy.read(out.resolve("labels.npy")).toInts();
+        labels[1] = (labels[1] + 1) % dev.esae.data.ShapeKind.of(labels[0]).orbitSize();
+        Npy.write(out.resolve("labels.npy"), NpyArray.ofInts(labels, 400, 4, 2));
+        dev.esae.testutil.Python.Result bad = dev.esae.testutil.Python.run(check);
+        assertEquals(1, bad.exitCode(), bad.output());
+        assertTrue(bad.output().contains("FAIL"), bad.output());
+    }
+
+    @Test
+    void badDatasetInputWritesNothing() throws IOException {
+        Path out = dir.resolve("none");
+        assertUserError(esae("dataset", "--n", "0", "--out", out.toString()), "--n: expected a number of images from 1 to");
+        assertFalse(Files.exists(out));
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "keep me");
+        assertUserError(esae("dataset", "--n", "5", "--out", file.toString()), "is a file; expected a folder");
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
+    void doctorExplainsTheChoice() {
+        Run r = esae("doctor");
+        assertEquals(0, r.code(), r.err());
+        for (String key : new String[] {"java:", "os:", "cpu:", "threads:", "openblas:", "opencv:", "xgboost4j:", "backends", "chosen: cpu"}) {
+            assertTrue(r.out().contains(key), "doctor prints " + key + ":\n" + r.out());
+        }
+        assertTrue(r.out().contains("  cuda  skipped: "), r.out());
+        assertTrue(r.out().contains("why not cuda: "), r.out());
+        assertTrue(r.out().contains("runtime core "), r.out());
+    }
+
+    @Test
+    void doctorWithDeviceCudaFailsWithTheReason() {
+        Run r = esae("--device", "cuda", "doctor");
+        assertUserError(r, "--device cuda: the cuda backend cannot run here: ");
+        assertTrue(r.out().contains("chosen: none"), r.out());
+    }
+
+    @Test
+    void selftestPassesOnTheCpu() {
+        Run r = esae("--device", "cpu", "selftest");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains(" 0 failed (backend cpu"), r.out());
+        assertTrue(r.err().startsWith("esae: backend: cpu"), r.err());
+    }
+}

@@ -1,0 +1,244 @@
+package dev.esae.compute.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import dev.esae.compute.check.OpCheck;
+import dev.esae.compute.check.ReferenceOps;
+import dev.esae.compute.check.SelfTest;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU backend against plain references on fresh random inputs (the seed is in every failure
+ * message, so a failure can be replayed).
+ */
+class CpuBackendTest {
+    private static CpuBackend cpu;
+    private final long seed = System.nanoTime();
+    private final SplittableRandom rng = new SplittableRandom(seed);
+
+    @BeforeAll
+    static void open() {
+        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
+    }
+
+    @AfterAll
+    static void close() {
+        cpu.close();
+    }
+
+    private float[] random(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    private static double relativeError(float[] got, double[] ref) {
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < ref.length; i++) {
+            diff = Math.max(diff, Math.abs(got[i] - ref[i]));
+            scale = Math.max(scale, Math.abs(ref[i]));
+        }
+        return diff / scale;
+    }
+
+    @Test
+    void gemmMatchesTripleLoopForEveryTransposeOnOddSizes() {
+        int[][] sizes = {{1, 1, 1}, {3, 7, 5}, {67, 131, 45}, {129, 2, 257}, {2, 513, 3}};
+        for (int[] s : sizes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    int m = s[0];
+                    int k = s[1];
+                    int n = s[2];
+                    float alpha = (float) (rng.nextDouble() * 4 - 2);
+                    float beta = rng.nextBoolean() ? 0f : (float) (rng.nextDouble() * 2 - 1);
+                    int ar = ta ? k : m;
+                    int ac = ta ? m : k;
+                    int br = tb ? n : k;
+                    int bc = tb ? k : n;
+                    float[] a = random(ar * ac);
+                    float[] b = random(br * bc);
+                    float[] c = random(m * n);
+                    double[] ref = ReferenceOps.gemm(ta, tb, alpha, a, ar, ac, b, br, bc, beta, c);
+                    try (Tensor ta_ = cpu.upload(a, ar, ac); Tensor tb_ = cpu.upload(b, br, bc); Tensor tc = cpu.upload(c, m, n)) {
+                        cpu.gemm(ta, tb, alpha, ta_, tb_, beta, tc);
+                        double err = relativeError(cpu.download(tc), ref);
+                        assertTrue(err < 1e-5, String.format("gemm %s%s %dx%dx%d alpha %f beta %f: relative error %.3e (seed %d)",
+                                ta ? "T" : "N", tb ? "T" : "N", m, k, n, alpha, beta, err, seed));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmOnRowViewsUsesTheRightOffset() {
+        float[] a = random(10 * 6);
+        float[] b = random(6 * 4);
+        try (Tensor ta = cpu.upload(a, 10, 6); Tensor tb = cpu.upload(b, 6, 4); Tensor tc = cpu.zeros(DType.F32, 10, 4)) {
+            cpu.gemm(false, false, 1f, ta.rows(3, 5), tb, 0f, tc.rows(5, 5));
+            float[] c = cpu.download(tc);
+            float[] aRows = java.util.Arrays.copyOfRange(a, 3 * 6, 8 * 6);
+            double[] ref = ReferenceOps.gemm(false, false, 1, aRows, 5, 6, b, 6, 4, 0, new float[20]);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(0f, c[i], "rows outside the view stay untouched");
+                assertEquals(ref[i], c[20 + i], 1e-5, "seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void gemmRejectsMismatchedShapes() {
+        try (Tensor a = cpu.zeros(DType.F32, 3, 4); Tensor b = cpu.zeros(DType.F32, 5, 2); Tensor c = cpu.zeros(DType.F32, 3, 2)) {
+            assertThrows(IllegalArgumentException.class, () -> cpu.gemm(false, false, 1f, a, b, 0f, c));
+        }
+    }
+
+    @Test
+    void topkMatchesAFullSortTiesIncluded() {
+        int[][] cases = {{1, 1, 1}, {3, 10, 10}, {17, 300, 8}, {64, 2048, 32}, {5, 8192, 128}, {2, 65536, 64}};
+        for (int[] cs : cases) {
+            int rows = cs[0];
+            int cols = cs[1];
+            int k = cs[2];
+            float[] x = new float[rows * cols];
+            boolean ties = rng.nextBoolean();
+            for (int i = 0; i < x.length; i++) {
+                x[i] = ties ? rng.nextInt(5) - 2f : (float) rng.nextGaussian();
+            }
+            x[0] = -0.0f;
+            int[] refIdx = ReferenceOps.topkIndices(x, rows, cols, k);
+            try (Tensor tx = cpu.upload(x, rows, cols); Tensor v = cpu.zeros(DType.F32, rows, k); Tensor idx = cpu.zeros(DType.I32, rows, k)) {
+                cpu.topk(tx, k, v, idx);
+                int[] gotIdx = cpu.downloadInts(idx);
+                float[] gotVal = cpu.download(v);
+                assertArrayEquals(refIdx, gotIdx, "indices " + rows + "x" + cols + " k " + k + " ties " + ties + " seed " + seed);
+                for (int i = 0; i < gotIdx.length; i++) {
+                    assertEquals(x[(i / k) * cols + gotIdx[i]], gotVal[i], "values follow indices");
+                }
+            }
+        }
+    }
+
+    @Test
+    void topkOrderIsValueDescendingThenLowerIndex() {
+        float[] x = {1f, 3f, 3f, 2f, 3f, -1f};
+        try (Tensor tx = cpu.upload(x, 1, 6); Tensor v = cpu.zeros(DType.F32, 1, 4); Tensor idx = cpu.zeros(DType.I32, 1, 4)) {
+            cpu.topk(tx, 4, v, idx);
+            assertArrayEquals(new int[] {1, 2, 4, 3}, cpu.downloadInts(idx));
+            assertArrayEquals(new float[] {3f, 3f, 3f, 2f}, cpu.download(v));
+            assertThrows(IllegalArgumentException.class, () -> cpu.topk(tx, 7, v, idx), "k above the row length");
+            assertThrows(IllegalArgumentException.class, () -> cpu.topk(tx, 0, v, idx), "k of zero");
+        }
+    }
+
+    @Test
+    void elementwiseAndReductionsMatchReferences() {
+        int rows = 93;
+        int cols = 41;
+        float[] x = random(rows * cols);
+        float[] bias = random(cols);
+        float[] prev = random(cols);
+        try (Tensor tx = cpu.upload(x, rows, cols); Tensor tb = cpu.upload(bias, cols); Tensor out = cpu.upload(prev, cols);
+             Tensor y = cpu.zeros(DType.F32, rows, cols); Tensor sq = cpu.zeros(DType.F32, 1)) {
+            cpu.sumRows(tx, 0.25f, out);
+            double[] ref = ReferenceOps.sumRows(x, cols, 0.25, prev);
+            assertTrue(relativeError(cpu.download(out), ref) < 1e-6, "sumRows, seed " + seed);
+
+            cpu.sumSquares(tx, sq);
+            double ss = 0;
+            for (float v : x) {
+                ss += (double) v * v;
+            }
+            assertEquals(ss, cpu.download(sq)[0], ss * 1e-6);
+
+            cpu.addRowVector(tx, tb);
+            float[] added = cpu.download(tx);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i] + bias[i % cols], added[i], 0f);
+            }
+            cpu.relu(tx, y);
+            float[] r = cpu.download(y);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Math.max(added[i], 0f), r[i], 0f);
+            }
+        }
+    }
+
+    @Test
+    void rot90FourTimesIsTheIdentityAndMatchesTheReference() {
+        int batch = 3;
+        int size = 9;
+        float[] img = random(batch * size * size);
+        try (Tensor a = cpu.upload(img, batch, size, size); Tensor b = cpu.zeros(DType.F32, batch, size, size)) {
+            for (int turns = 0; turns < 4; turns++) {
+                cpu.rot90(a, 1, b);
+                cpu.copy(b, a);
+                assertArrayEquals(ReferenceOps.rot90(img, batch, size, turns + 1), cpu.download(a));
+            }
+            assertArrayEquals(img, cpu.download(a));
+            float[] corner = new float[size * size];
+            corner[0] = 1f;
+            try (Tensor c = cpu.upload(corner, 1, size, size); Tensor d = cpu.zeros(DType.F32, 1, size, size)) {
+                cpu.rot90(c, 1, d);
+                assertEquals(1f, cpu.download(d)[size - 1], "one clockwise turn moves the top-left pixel to the top-right");
+            }
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        float[] x = random(512 * 300);
+        try (CpuBackend two = new CpuBackend(2)) {
+            try (Tensor a1 = cpu.upload(x, 512, 300); Tensor a2 = two.upload(x, 512, 300);
+                 Tensor v1 = cpu.zeros(DType.F32, 512, 16); Tensor i1 = cpu.zeros(DType.I32, 512, 16);
+                 Tensor v2 = two.zeros(DType.F32, 512, 16); Tensor i2 = two.zeros(DType.I32, 512, 16);
+                 Tensor s1 = cpu.zeros(DType.F32, 300); Tensor s2 = two.zeros(DType.F32, 300)) {
+                cpu.topk(a1, 16, v1, i1);
+                two.topk(a2, 16, v2, i2);
+                assertArrayEquals(cpu.downloadInts(i1), two.downloadInts(i2));
+                cpu.sumRows(a1, 0f, s1);
+                two.sumRows(a2, 0f, s2);
+                assertArrayEquals(cpu.download(s1), two.download(s2));
+            }
+        }
+        OpenBlas.setThreads(Integer.getInteger("esae.test.threads", 1));
+    }
+
+    @Test
+    void tensorsAreReleasedExplicitlyAndViewsShareMemory() {
+        Tensor t = cpu.upload(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor view = t.reshape(3, 2);
+        view.close();
+        assertFalse(t.isReleased(), "closing a view does not free the owner");
+        cpu.fill(view.rows(2, 1), 9f);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 9, 9}, cpu.download(t));
+        t.close();
+        assertTrue(view.isReleased());
+        assertThrows(IllegalStateException.class, () -> cpu.download(t));
+        assertThrows(IllegalStateException.class, () -> cpu.download(view));
+        t.close();
+    }
+
+    @Test
+    void everySelfTestCheckPassesOnTheCpu() {
+        List<OpCheck> checks = SelfTest.run(cpu, seed);
+        assertTrue(checks.size() > 30);
+        for (OpCheck c : checks) {
+            assertTrue(c.passed(), c + " (seed " + seed + ")");
+        }
+    }
+}
