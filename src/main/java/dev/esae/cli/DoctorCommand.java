@@ -118,7 +118,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static String opencv() {
         try {
-            return org.bytedeco.opencv.global.opencv_core.getVersionString().getString().strip() + " (JavaCPP), loaded";
+            String v = org.bytedeco.opencv.global.opencv_core.getVersionString().getString();
+            // The returned cv::String can carry its terminating NUL.
+            int nul = v.indexOf('\0');
+            return (nul < 0 ? v : v.substring(0, nul)).strip() + " (JavaCPP), loaded";
         } catch (LinkageError | RuntimeException e) {
             return "cannot load (" + e + "); 'esae dataset' needs it";
         }

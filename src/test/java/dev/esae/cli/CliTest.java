@@ -133,6 +133,7 @@ class CliTest {
         assertTrue(r.out().contains("  cuda  skipped: "), r.out());
         assertTrue(r.out().contains("why not cuda: "), r.out());
         assertTrue(r.out().contains("runtime core "), r.out());
+        assertTrue(r.out().chars().allMatch(c -> c == '\n' || (c >= ' ' && c != 127)), "printable text only:\n" + r.out());
     }
 
     @Test
