@@ -7,27 +7,17 @@ import dev.esae.data.ShapesDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code esae dataset}: draws the synthetic shapes dataset (SPEC §1). */
-@Command(name = "dataset", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "dataset",
         description = {"Draw the synthetic shapes dataset: 64x64 images, four quadrants, each one of 8 shapes in",
             "one of its orientations. Writes images.npy (uint8 [N,64,64]), labels.npy (int32 [N,4,2]:",
             "shape id, orientation per quadrant), sheet.png (the first 64 images) and shapes.png."})
-final class DatasetCommand implements Callable<Integer> {
+final class DatasetCommand extends Subcommand {
     /** Images per file: the uint8 array must stay below 2 GiB. */
     static final int MAX_IMAGES = (Integer.MAX_VALUE - 64) / (ShapesDataset.SIZE * ShapesDataset.SIZE);
-
-    @ParentCommand
-    EsaeCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Number of images. Default: ${DEFAULT-VALUE}.")
     int n;
@@ -50,7 +40,7 @@ final class DatasetCommand implements Callable<Integer> {
         ShapesDataset data = ShapesDataset.generate(n, s, catalog);
         DatasetFiles.write(out, data, catalog);
         double secs = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getOut().printf(Locale.ROOT,
+        out().printf(Locale.ROOT,
                 "wrote %d images (seed %d) to %s: %s uint8[%d, 64, 64], %s int32[%d, 4, 2], %s, %s (%.2f s)%n",
                 n, s, out, DatasetFiles.IMAGES, n, DatasetFiles.LABELS, n, DatasetFiles.SHEET, DatasetFiles.SHAPES, secs);
         return ExitCodes.OK;

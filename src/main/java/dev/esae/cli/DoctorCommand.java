@@ -12,29 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code esae doctor}: the environment, each native library, every backend tried and exactly why
  * it was skipped, and the backend that {@code --device} selects.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor",
         description = {"Print the environment (Java, OS, CPU, threads, native libraries), every backend tried",
             "and why each was skipped, and the backend chosen."})
-final class DoctorCommand implements Callable<Integer> {
-    @ParentCommand
-    EsaeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class DoctorCommand extends Subcommand {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println("esae " + BuildInfo.version());
         row(out, "java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
                 + System.getProperty("java.vm.name") + ") at " + System.getProperty("java.home"));

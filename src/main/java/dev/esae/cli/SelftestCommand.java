@@ -7,26 +7,16 @@ import dev.esae.compute.check.SelfTest;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code esae selftest}: every operation of the chosen backend against the plain reference. */
-@Command(name = "selftest", mixinStandardHelpOptions = true,
+@Command(name = "selftest",
         description = {"Check every operation of the chosen backend against a plain double-precision reference",
             "on fresh random inputs of awkward sizes. Prints a table; exits 1 if any check fails."})
-final class SelftestCommand implements Callable<Integer> {
-    @ParentCommand
-    EsaeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class SelftestCommand extends Subcommand {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Backends.Selection selection = root.openBackend();
         try (Backend backend = selection.backend()) {
             List<OpCheck> checks = SelfTest.run(backend, root.seed);

@@ -75,7 +75,11 @@ public final class SelfTest {
         checks.add(new OpCheck(op, c, error, tolerance));
     }
 
-    private static double relativeError(float[] got, double[] ref) {
+    /**
+     * The largest absolute difference divided by the largest reference magnitude (a NaN counts as
+     * an infinite difference).
+     */
+    public static double relativeError(float[] got, double[] ref) {
         double maxDiff = 0;
         double maxRef = 0;
         for (int i = 0; i < ref.length; i++) {

@@ -44,16 +44,6 @@ class CpuBackendTest {
         return v;
     }
 
-    private static double relativeError(float[] got, double[] ref) {
-        double diff = 0;
-        double scale = 0;
-        for (int i = 0; i < ref.length; i++) {
-            diff = Math.max(diff, Math.abs(got[i] - ref[i]));
-            scale = Math.max(scale, Math.abs(ref[i]));
-        }
-        return diff / scale;
-    }
-
     @Test
     void gemmMatchesTripleLoopForEveryTransposeOnOddSizes() {
         int[][] sizes = {{1, 1, 1}, {3, 7, 5}, {67, 131, 45}, {129, 2, 257}, {2, 513, 3}};
@@ -75,7 +65,7 @@ class CpuBackendTest {
                     double[] ref = ReferenceOps.gemm(ta, tb, alpha, a, ar, ac, b, br, bc, beta, c);
                     try (Tensor ta_ = cpu.upload(a, ar, ac); Tensor tb_ = cpu.upload(b, br, bc); Tensor tc = cpu.upload(c, m, n)) {
                         cpu.gemm(ta, tb, alpha, ta_, tb_, beta, tc);
-                        double err = relativeError(cpu.download(tc), ref);
+                        double err = SelfTest.relativeError(cpu.download(tc), ref);
                         assertTrue(err < 1e-5, String.format("gemm %s%s %dx%dx%d alpha %f beta %f: relative error %.3e (seed %d)",
                                 ta ? "T" : "N", tb ? "T" : "N", m, k, n, alpha, beta, err, seed));
                     }
@@ -156,7 +146,7 @@ class CpuBackendTest {
              Tensor y = cpu.zeros(DType.F32, rows, cols); Tensor sq = cpu.zeros(DType.F32, 1)) {
             cpu.sumRows(tx, 0.25f, out);
             double[] ref = ReferenceOps.sumRows(x, cols, 0.25, prev);
-            assertTrue(relativeError(cpu.download(out), ref) < 1e-6, "sumRows, seed " + seed);
+            assertTrue(SelfTest.relativeError(cpu.download(out), ref) < 1e-6, "sumRows, seed " + seed);
 
             cpu.sumSquares(tx, sq);
             double ss = 0;
