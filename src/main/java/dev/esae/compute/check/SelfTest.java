@@ -55,6 +55,11 @@ public final class SelfTest {
     }
 
     private float[] random(int n) {
+        return uniform(rng, n);
+    }
+
+    /** {@code n} floats drawn uniformly from [-1, 1). */
+    public static float[] uniform(SplittableRandom rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) (rng.nextDouble() * 2 - 1);

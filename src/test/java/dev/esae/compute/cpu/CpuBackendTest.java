@@ -37,11 +37,7 @@ class CpuBackendTest {
     }
 
     private float[] random(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rng.nextDouble() * 2 - 1);
-        }
-        return v;
+        return SelfTest.uniform(rng, n);
     }
 
     @Test
