@@ -1,8 +1,8 @@
 package dev.esae.data;
 
 import dev.esae.InputException;
-import dev.esae.io.NpyArray;
-import dev.esae.io.NpyDType;
+import dev.esae.io.HostArray;
+import dev.esae.io.ElementType;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -79,11 +79,11 @@ public final class ShapesDataset {
      * A dataset from {@code images.npy} (uint8 {@code [N, 64, 64]}) and {@code labels.npy} (int32
      * {@code [N, 4, 2]}), checked for shapes and label ranges.
      */
-    public static ShapesDataset fromArrays(NpyArray images, Path imagesFile, NpyArray labels, Path labelsFile) {
-        if (images.dtype() != NpyDType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
+    public static ShapesDataset fromArrays(HostArray images, Path imagesFile, HostArray labels, Path labelsFile) {
+        if (images.dtype() != ElementType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
             throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
         }
-        if (labels.dtype() != NpyDType.INT32 || labels.rank() != 3 || labels.dim(1) != QUADRANTS || labels.dim(2) != 2) {
+        if (labels.dtype() != ElementType.INT32 || labels.rank() != 3 || labels.dim(1) != QUADRANTS || labels.dim(2) != 2) {
             throw new InputException(labelsFile + ": expected int32 labels [N, 4, 2], found " + labels.describe());
         }
         if (labels.dim(0) != images.dim(0)) {
@@ -118,12 +118,12 @@ public final class ShapesDataset {
     }
 
     /** All images as uint8 {@code [N, 64, 64]}. */
-    public NpyArray imagesArray() {
-        return NpyArray.ofUnsignedBytes(images, count, SIZE, SIZE);
+    public HostArray imagesArray() {
+        return HostArray.ofUnsignedBytes(images, count, SIZE, SIZE);
     }
 
     /** All labels as int32 {@code [N, 4, 2]}. */
-    public NpyArray labelsArray() {
-        return NpyArray.ofInts(labels, count, QUADRANTS, 2);
+    public HostArray labelsArray() {
+        return HostArray.ofInts(labels, count, QUADRANTS, 2);
     }
 }

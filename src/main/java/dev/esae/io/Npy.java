@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes numpy's {@code .npy} format (versions 1.0, 2.0 and 3.0; little-endian, C order;
- * uint8, int32, float32 and float64). Anything else is refused with an {@link InputException} that
+ * uint8, int32, int64, float32 and float64). Anything else is refused with an {@link InputException} that
  * names the file and says what was expected.
  */
 public final class Npy {
@@ -29,7 +29,7 @@ public final class Npy {
     private Npy() {}
 
     /** Reads a whole {@code .npy} file. */
-    public static NpyArray read(Path file) {
+    public static HostArray read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             ByteBuffer pre = readFully(ch, 10, file, "the 10-byte preamble");
@@ -58,7 +58,7 @@ public final class Npy {
             }
             ByteBuffer hb = readFully(ch, (int) headerLen, file, "the header");
             String header = new String(hb.array(), major == 1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-            NpyDType dtype = parseDtype(file, header);
+            ElementType dtype = parseDtype(file, header);
             int[] shape = parseShape(file, header);
             Matcher fortran = FORTRAN.matcher(header);
             if (!fortran.find()) {
@@ -69,7 +69,7 @@ public final class Npy {
             }
             long count;
             try {
-                count = NpyArray.count(shape);
+                count = HostArray.count(shape);
             } catch (ArithmeticException | IllegalArgumentException e) {
                 throw bad(file, "its shape " + java.util.Arrays.toString(shape) + " is not valid");
             }
@@ -87,7 +87,7 @@ public final class Npy {
                 throw bad(file, "it holds " + dataBytes + " bytes; esae reads arrays of at most 2 GiB");
             }
             ByteBuffer data = readFully(ch, (int) dataBytes, file, "the data");
-            return new NpyArray(dtype, shape, data);
+            return new HostArray(dtype, shape, data);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": file not found (expected a .npy array)");
         } catch (IOException e) {
@@ -96,8 +96,8 @@ public final class Npy {
     }
 
     /** Reads a file and checks its dtype and rank, with a clear message if either differs. */
-    public static NpyArray read(Path file, NpyDType expectedType, int expectedRank) {
-        NpyArray a = read(file);
+    public static HostArray read(Path file, ElementType expectedType, int expectedRank) {
+        HostArray a = read(file);
         if (a.dtype() != expectedType || a.rank() != expectedRank) {
             throw new InputException(file + ": expected a " + expectedType.numpyName() + " array of rank "
                     + expectedRank + ", found " + a.describe());
@@ -105,20 +105,20 @@ public final class Npy {
         return a;
     }
 
-    private static NpyDType parseDtype(Path file, String header) {
+    private static ElementType parseDtype(Path file, String header) {
         Matcher m = DESCR.matcher(header);
         if (!m.find()) {
             throw bad(file, "its header has no 'descr' string (structured dtypes are not supported)");
         }
         String descr = m.group(1);
-        NpyDType t = NpyDType.fromDescr(descr);
+        ElementType t = ElementType.fromDescr(descr);
         if (t != null) {
             return t;
         }
-        if (descr.startsWith(">") && NpyDType.fromDescr("<" + descr.substring(1)) != null) {
+        if (descr.startsWith(">") && ElementType.fromDescr("<" + descr.substring(1)) != null) {
             throw bad(file, "it is big-endian ('" + descr + "'); expected little-endian (use arr.astype(arr.dtype.newbyteorder('<')))");
         }
-        throw bad(file, "dtype '" + descr + "' is not supported; expected one of " + NpyDType.supportedList());
+        throw bad(file, "dtype '" + descr + "' is not supported; expected one of " + ElementType.supportedList());
     }
 
     private static int[] parseShape(Path file, String header) {
@@ -164,7 +164,7 @@ public final class Npy {
     }
 
     /** The complete header block (magic, version, length, dict, padding) for an array. */
-    static byte[] header(NpyDType dtype, int[] shape) {
+    static byte[] header(ElementType dtype, int[] shape) {
         StringBuilder dims = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             dims.append(shape[i]);
@@ -200,7 +200,7 @@ public final class Npy {
     }
 
     /** Writes an array to {@code file} atomically (temporary file, then rename). */
-    public static void write(Path file, NpyArray array) throws IOException {
+    public static void write(Path file, HostArray array) throws IOException {
         byte[] header = header(array.dtype(), array.shape());
         ByteBuffer data = array.rawData();
         AtomicFiles.write(file, out -> {

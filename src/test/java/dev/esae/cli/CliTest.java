@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.io.Npy;
-import dev.esae.io.NpyArray;
+import dev.esae.io.HostArray;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -79,8 +79,8 @@ class CliTest {
         Path out = dir.resolve("data");
         Run r = esae("dataset", "--n", "70", "--seed", "5", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        NpyArray images = Npy.read(out.resolve("images.npy"));
-        NpyArray labels = Npy.read(out.resolve("labels.npy"));
+        HostArray images = Npy.read(out.resolve("images.npy"));
+        HostArray labels = Npy.read(out.resolve("labels.npy"));
         assertEquals("uint8[70, 64, 64]", images.describe());
         assertEquals("int32[70, 4, 2]", labels.describe());
         for (String png : new String[] {"sheet.png", "shapes.png"}) {
@@ -106,7 +106,7 @@ class CliTest {
         // Swap one quadrant's orientation label: the image no longer matches it.
         int[] labels = Npy.read(out.resolve("labels.npy")).toInts();
         labels[1] = (labels[1] + 1) % dev.esae.data.ShapeKind.of(labels[0]).orbitSize();
-        Npy.write(out.resolve("labels.npy"), NpyArray.ofInts(labels, 400, 4, 2));
+        Npy.write(out.resolve("labels.npy"), HostArray.ofInts(labels, 400, 4, 2));
         dev.esae.testutil.Python.Result bad = dev.esae.testutil.Python.run(check);
         assertEquals(1, bad.exitCode(), bad.output());
         assertTrue(bad.output().contains("FAIL"), bad.output());

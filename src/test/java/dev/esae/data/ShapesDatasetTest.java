@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.InputException;
-import dev.esae.io.NpyArray;
+import dev.esae.io.HostArray;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,11 +81,11 @@ class ShapesDatasetTest {
         ShapesDataset back = ShapesDataset.fromArrays(d.imagesArray(), img, d.labelsArray(), lab);
         assertArrayEquals(d.image(3), back.image(3));
 
-        NpyArray flat = NpyArray.ofUnsignedBytes(new byte[4 * 4096], 4, 4096);
+        HostArray flat = HostArray.ofUnsignedBytes(new byte[4 * 4096], 4, 4096);
         InputException e1 = assertThrows(InputException.class, () -> ShapesDataset.fromArrays(flat, img, d.labelsArray(), lab));
         assertTrue(e1.getMessage().contains("expected uint8 images [N, 64, 64], found uint8[4, 4096]"), e1.getMessage());
 
-        NpyArray fewer = NpyArray.ofInts(new int[3 * 8], 3, 4, 2);
+        HostArray fewer = HostArray.ofInts(new int[3 * 8], 3, 4, 2);
         InputException e2 = assertThrows(InputException.class, () -> ShapesDataset.fromArrays(d.imagesArray(), img, fewer, lab));
         assertTrue(e2.getMessage().contains("holds labels for 3 images"), e2.getMessage());
 
@@ -93,7 +93,7 @@ class ShapesDatasetTest {
         bad[2 * 4 * 2 + 1] = 3;
         bad[2 * 4 * 2] = 6;
         InputException e3 = assertThrows(InputException.class,
-                () -> ShapesDataset.fromArrays(d.imagesArray(), img, NpyArray.ofInts(bad, 4, 4, 2), lab));
+                () -> ShapesDataset.fromArrays(d.imagesArray(), img, HostArray.ofInts(bad, 4, 4, 2), lab));
         assertTrue(e3.getMessage().contains("image 2 has label (shape 6, orientation 3)"), e3.getMessage());
     }
 }

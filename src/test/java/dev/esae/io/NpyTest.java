@@ -26,6 +26,7 @@ class NpyTest {
         float[] f = new float[3 * 5 * 7];
         double[] d = new double[11];
         int[] i = new int[4 * 4];
+        long[] l = {Long.MIN_VALUE, -1, 0, 3, Long.MAX_VALUE};
         byte[] b = new byte[2 * 64 * 64];
         for (int k = 0; k < f.length; k++) {
             f[k] = (float) rng.nextGaussian();
@@ -41,31 +42,33 @@ class NpyTest {
         }
         rng.nextBytes(b);
 
-        Npy.write(dir.resolve("f.npy"), NpyArray.ofFloats(f, 3, 5, 7));
-        Npy.write(dir.resolve("d.npy"), NpyArray.ofDoubles(d, 11));
-        Npy.write(dir.resolve("i.npy"), NpyArray.ofInts(i, 4, 4));
-        Npy.write(dir.resolve("b.npy"), NpyArray.ofUnsignedBytes(b, 2, 64, 64));
+        Npy.write(dir.resolve("f.npy"), HostArray.ofFloats(f, 3, 5, 7));
+        Npy.write(dir.resolve("d.npy"), HostArray.ofDoubles(d, 11));
+        Npy.write(dir.resolve("i.npy"), HostArray.ofInts(i, 4, 4));
+        Npy.write(dir.resolve("b.npy"), HostArray.ofUnsignedBytes(b, 2, 64, 64));
+        Npy.write(dir.resolve("l.npy"), HostArray.ofLongs(l, 5));
+        assertArrayEquals(l, Npy.read(dir.resolve("l.npy"), ElementType.INT64, 1).toLongs());
 
-        NpyArray rf = Npy.read(dir.resolve("f.npy"));
-        assertEquals(NpyDType.FLOAT32, rf.dtype());
+        HostArray rf = Npy.read(dir.resolve("f.npy"));
+        assertEquals(ElementType.FLOAT32, rf.dtype());
         assertArrayEquals(new int[] {3, 5, 7}, rf.shape());
         assertArrayEquals(f, rf.toFloats());
-        NpyArray rd = Npy.read(dir.resolve("d.npy"));
+        HostArray rd = Npy.read(dir.resolve("d.npy"));
         assertArrayEquals(new int[] {11}, rd.shape());
         assertArrayEquals(d, rd.toDoubles());
-        assertArrayEquals(i, Npy.read(dir.resolve("i.npy"), NpyDType.INT32, 2).toInts());
+        assertArrayEquals(i, Npy.read(dir.resolve("i.npy"), ElementType.INT32, 2).toInts());
         assertArrayEquals(b, Npy.read(dir.resolve("b.npy")).toUnsignedBytes());
     }
 
     @Test
     void headerIsVersion1PaddedTo64Bytes() {
-        byte[] h = Npy.header(NpyDType.FLOAT32, new int[] {10000, 4, 256});
+        byte[] h = Npy.header(ElementType.FLOAT32, new int[] {10000, 4, 256});
         assertEquals(0, h.length % 64);
         assertEquals(1, h[6]);
         assertEquals('\n', h[h.length - 1]);
         String text = new String(h, 10, h.length - 10, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(text.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (10000, 4, 256), }"), text);
-        String one = new String(Npy.header(NpyDType.UINT8, new int[] {5}), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String one = new String(Npy.header(ElementType.UINT8, new int[] {5}), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(one.contains("'shape': (5,)"), one);
     }
 
@@ -79,6 +82,7 @@ class NpyTest {
                 "np.save('" + d + "/f32.npy', rng.standard_normal((3, 4, 5)).astype(np.float32))",
                 "np.save('" + d + "/f64.npy', rng.standard_normal((6,)))",
                 "np.save('" + d + "/i32.npy', np.arange(-12, 12, dtype=np.int32).reshape(2, 3, 4))",
+                "np.save('" + d + "/i64.npy', np.array([0, 3, 1, 2]))",
                 "np.save('" + d + "/u8.npy', (np.arange(2 * 64 * 64) % 256).astype(np.uint8).reshape(2, 64, 64))",
                 "with open('" + d + "/v2.npy', 'wb') as fh:",
                 "    np.lib.format.write_array(fh, np.arange(10, dtype=np.float32), version=(2, 0))",
@@ -91,7 +95,7 @@ class NpyTest {
         for (String line : out.strip().split("\n")) {
             String[] parts = line.split(" ");
             double[] expected = Arrays.stream(parts).skip(1).mapToDouble(Double::parseDouble).toArray();
-            NpyArray a = Npy.read(dir.resolve(parts[0] + ".npy"));
+            HostArray a = Npy.read(dir.resolve(parts[0] + ".npy"));
             double[] got = switch (parts[0]) {
                 case "f32" -> toDouble(a.toFloats());
                 case "f64" -> a.toDoubles();
@@ -100,13 +104,14 @@ class NpyTest {
             assertArrayEquals(expected, got, 0.0, parts[0]);
         }
         assertArrayEquals(new int[] {3, 4, 5}, Npy.read(dir.resolve("f32.npy")).shape());
-        NpyArray u8 = Npy.read(dir.resolve("u8.npy"));
+        HostArray u8 = Npy.read(dir.resolve("u8.npy"));
         assertArrayEquals(new int[] {2, 64, 64}, u8.shape());
         assertEquals(200, u8.toUnsignedBytes()[200] & 0xff);
         assertEquals(255, u8.toUnsignedBytes()[4095 - 3840] & 0xff);
-        NpyArray v2 = Npy.read(dir.resolve("v2.npy"));
+        assertArrayEquals(new long[] {0, 3, 1, 2}, Npy.read(dir.resolve("i64.npy")).toLongs(), "numpy's default int");
+        HostArray v2 = Npy.read(dir.resolve("v2.npy"));
         assertEquals(9f, v2.toFloats()[9]);
-        NpyArray scalar = Npy.read(dir.resolve("scalar.npy"));
+        HostArray scalar = Npy.read(dir.resolve("scalar.npy"));
         assertEquals(0, scalar.rank());
         assertEquals(2.5, scalar.toDoubles()[0]);
     }
@@ -115,8 +120,8 @@ class NpyTest {
     void numpyReadsWhatEsaeWrites() throws IOException {
         Python.assumeNumpy();
         float[] f = {1.5f, -2f, 3.25f, 0f, 7f, -8.5f};
-        Npy.write(dir.resolve("ours.npy"), NpyArray.ofFloats(f, 2, 3));
-        Npy.write(dir.resolve("labels.npy"), NpyArray.ofInts(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 4, 2));
+        Npy.write(dir.resolve("ours.npy"), HostArray.ofFloats(f, 2, 3));
+        Npy.write(dir.resolve("labels.npy"), HostArray.ofInts(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 4, 2));
         String out = Python.check(String.join("\n",
                 "import numpy as np",
                 "a = np.load('" + dir.resolve("ours.npy") + "')",
@@ -157,7 +162,7 @@ class NpyTest {
     void refusesWhatItCannotRead() throws IOException {
         assertRefused(withHeader("be.npy", "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8), "big-endian");
         assertRefused(withHeader("c8.npy", "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", 16), "'<c8' is not supported");
-        assertRefused(withHeader("i8.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", 16), "uint8, int32, float32, float64");
+        assertRefused(withHeader("i2.npy", "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", 4), "uint8, int32, int64, float32, float64");
         assertRefused(withHeader("fo.npy", "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16), "Fortran order");
         assertRefused(withHeader("short.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", 40), "truncated");
         assertRefused(withHeader("long.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 20), "8 bytes after the data");
@@ -169,15 +174,15 @@ class NpyTest {
         Files.write(empty, new byte[0]);
         assertRefused(empty, "ends inside");
         assertRefused(dir.resolve("missing.npy"), "file not found");
-        Npy.write(dir.resolve("ok.npy"), NpyArray.ofInts(new int[] {1, 2}, 2));
-        InputException e = assertThrows(InputException.class, () -> Npy.read(dir.resolve("ok.npy"), NpyDType.FLOAT32, 2));
+        Npy.write(dir.resolve("ok.npy"), HostArray.ofInts(new int[] {1, 2}, 2));
+        InputException e = assertThrows(InputException.class, () -> Npy.read(dir.resolve("ok.npy"), ElementType.FLOAT32, 2));
         assertTrue(e.getMessage().contains("expected a float32 array of rank 2, found int32[2]"), e.getMessage());
     }
 
     @Test
     void aFailedWriteLeavesTheOldFileAndNoTemporary() throws IOException {
         Path target = dir.resolve("keep.npy");
-        Npy.write(target, NpyArray.ofInts(new int[] {1, 2, 3}, 3));
+        Npy.write(target, HostArray.ofInts(new int[] {1, 2, 3}, 3));
         byte[] before = Files.readAllBytes(target);
         assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
             out.write(new byte[1000]);

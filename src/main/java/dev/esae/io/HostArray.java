@@ -5,15 +5,16 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * An n-dimensional array as stored in a {@code .npy} file: a dtype, a C-order shape and the raw
- * little-endian bytes. Immutable from the outside: accessors return copies.
+ * An n-dimensional array in host memory, as stored in {@code .npy} and safetensors files: an
+ * element type, a C-order shape and the raw little-endian bytes. Immutable from the outside:
+ * accessors return copies.
  */
-public final class NpyArray {
-    private final NpyDType dtype;
+public final class HostArray {
+    private final ElementType dtype;
     private final int[] shape;
     private final ByteBuffer data;
 
-    NpyArray(NpyDType dtype, int[] shape, ByteBuffer data) {
+    HostArray(ElementType dtype, int[] shape, ByteBuffer data) {
         long count = count(shape);
         if (count * dtype.itemSize() != data.remaining()) {
             throw new IllegalArgumentException("data holds " + data.remaining() + " bytes, shape "
@@ -25,34 +26,41 @@ public final class NpyArray {
     }
 
     /** A float32 array of the given shape. */
-    public static NpyArray ofFloats(float[] values, int... shape) {
-        ByteBuffer b = allocate(values.length, NpyDType.FLOAT32);
+    public static HostArray ofFloats(float[] values, int... shape) {
+        ByteBuffer b = allocate(values.length, ElementType.FLOAT32);
         b.asFloatBuffer().put(values);
-        return new NpyArray(NpyDType.FLOAT32, shape, b);
+        return new HostArray(ElementType.FLOAT32, shape, b);
     }
 
     /** A float64 array of the given shape. */
-    public static NpyArray ofDoubles(double[] values, int... shape) {
-        ByteBuffer b = allocate(values.length, NpyDType.FLOAT64);
+    public static HostArray ofDoubles(double[] values, int... shape) {
+        ByteBuffer b = allocate(values.length, ElementType.FLOAT64);
         b.asDoubleBuffer().put(values);
-        return new NpyArray(NpyDType.FLOAT64, shape, b);
+        return new HostArray(ElementType.FLOAT64, shape, b);
+    }
+
+    /** An int64 array of the given shape. */
+    public static HostArray ofLongs(long[] values, int... shape) {
+        ByteBuffer b = allocate(values.length, ElementType.INT64);
+        b.asLongBuffer().put(values);
+        return new HostArray(ElementType.INT64, shape, b);
     }
 
     /** An int32 array of the given shape. */
-    public static NpyArray ofInts(int[] values, int... shape) {
-        ByteBuffer b = allocate(values.length, NpyDType.INT32);
+    public static HostArray ofInts(int[] values, int... shape) {
+        ByteBuffer b = allocate(values.length, ElementType.INT32);
         b.asIntBuffer().put(values);
-        return new NpyArray(NpyDType.INT32, shape, b);
+        return new HostArray(ElementType.INT32, shape, b);
     }
 
     /** A uint8 array of the given shape (Java bytes are read as unsigned 0..255). */
-    public static NpyArray ofUnsignedBytes(byte[] values, int... shape) {
-        ByteBuffer b = allocate(values.length, NpyDType.UINT8);
+    public static HostArray ofUnsignedBytes(byte[] values, int... shape) {
+        ByteBuffer b = allocate(values.length, ElementType.UINT8);
         b.put(values).flip();
-        return new NpyArray(NpyDType.UINT8, shape, b);
+        return new HostArray(ElementType.UINT8, shape, b);
     }
 
-    private static ByteBuffer allocate(int count, NpyDType dtype) {
+    private static ByteBuffer allocate(int count, ElementType dtype) {
         return ByteBuffer.allocate(Math.multiplyExact(count, dtype.itemSize())).order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -67,7 +75,7 @@ public final class NpyArray {
         return n;
     }
 
-    public NpyDType dtype() {
+    public ElementType dtype() {
         return dtype;
     }
 
@@ -97,7 +105,7 @@ public final class NpyArray {
 
     /** The elements as floats; only for float32 arrays. */
     public float[] toFloats() {
-        require(NpyDType.FLOAT32);
+        require(ElementType.FLOAT32);
         float[] out = new float[size()];
         rawData().asFloatBuffer().get(out);
         return out;
@@ -105,7 +113,7 @@ public final class NpyArray {
 
     /** The elements as doubles; only for float64 arrays. */
     public double[] toDoubles() {
-        require(NpyDType.FLOAT64);
+        require(ElementType.FLOAT64);
         double[] out = new double[size()];
         rawData().asDoubleBuffer().get(out);
         return out;
@@ -113,21 +121,29 @@ public final class NpyArray {
 
     /** The elements as ints; only for int32 arrays. */
     public int[] toInts() {
-        require(NpyDType.INT32);
+        require(ElementType.INT32);
         int[] out = new int[size()];
         rawData().asIntBuffer().get(out);
         return out;
     }
 
+    /** The elements as longs; only for int64 arrays. */
+    public long[] toLongs() {
+        require(ElementType.INT64);
+        long[] out = new long[size()];
+        rawData().asLongBuffer().get(out);
+        return out;
+    }
+
     /** The elements as raw bytes (0..255 stored in Java's signed byte); only for uint8 arrays. */
     public byte[] toUnsignedBytes() {
-        require(NpyDType.UINT8);
+        require(ElementType.UINT8);
         byte[] out = new byte[size()];
         rawData().get(out);
         return out;
     }
 
-    private void require(NpyDType expected) {
+    private void require(ElementType expected) {
         if (dtype != expected) {
             throw new IllegalStateException("array is " + dtype.numpyName() + ", not " + expected.numpyName());
         }

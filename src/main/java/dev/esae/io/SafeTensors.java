@@ -1,0 +1,218 @@
+package dev.esae.io;
+
+import dev.esae.InputException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
+ * (padded with spaces to a multiple of 8 bytes) naming each tensor's dtype, shape and byte range,
+ * then the little-endian data. Types: F32, F64, I32, I64, U8.
+ */
+public final class SafeTensors {
+    /** The tensors of a file, in file order, and its {@code __metadata__}. */
+    public record Contents(Map<String, HostArray> tensors, Map<String, String> metadata) {
+        public Contents {
+            tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        /**
+         * The tensor called {@code name}, checked for type and shape; an {@link InputException}
+         * naming {@code file} if it is missing or differs.
+         */
+        public HostArray require(Path file, String name, ElementType type, int... shape) {
+            HostArray a = tensors.get(name);
+            if (a == null) {
+                throw new InputException(file + ": has no tensor '" + name + "' (it holds " + tensors.keySet() + ")");
+            }
+            if (a.dtype() != type || !java.util.Arrays.equals(a.shape(), shape)) {
+                throw new InputException(file + ": tensor '" + name + "' is " + a.describe() + ", expected "
+                        + type.numpyName() + java.util.Arrays.toString(shape));
+            }
+            return a;
+        }
+    }
+
+    private static final long MAX_HEADER = 100L << 20;
+
+    private SafeTensors() {}
+
+    /** Writes tensors (in the map's order) and metadata to {@code file} atomically. */
+    public static void write(Path file, Map<String, HostArray> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            header.put("__metadata__", new LinkedHashMap<String, Object>(metadata));
+        }
+        long offset = 0;
+        List<ByteBuffer> data = new ArrayList<>();
+        for (Map.Entry<String, HostArray> e : tensors.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                throw new IllegalArgumentException("'__metadata__' is not a tensor name");
+            }
+            HostArray a = e.getValue();
+            ByteBuffer b = a.rawData();
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", a.dtype().safetensorsName());
+            List<Object> shape = new ArrayList<>();
+            for (int s : a.shape()) {
+                shape.add(s);
+            }
+            info.put("shape", shape);
+            info.put("data_offsets", List.of(offset, offset + b.remaining()));
+            header.put(e.getKey(), info);
+            offset += b.remaining();
+            data.add(b);
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] head = new byte[8 + padded];
+        ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+        System.arraycopy(json, 0, head, 8, json.length);
+        for (int i = 8 + json.length; i < head.length; i++) {
+            head[i] = ' ';
+        }
+        AtomicFiles.write(file, out -> {
+            out.write(head);
+            byte[] chunk = new byte[1 << 16];
+            for (ByteBuffer b : data) {
+                while (b.hasRemaining()) {
+                    int n = Math.min(chunk.length, b.remaining());
+                    b.get(chunk, 0, n);
+                    out.write(chunk, 0, n);
+                }
+            }
+        });
+    }
+
+    /** Reads a whole safetensors file; an {@link InputException} naming the file on any problem. */
+    @SuppressWarnings("unchecked")
+    public static Contents read(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw bad(file, "it is shorter than the 8-byte header length");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.flip().getLong();
+            if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw bad(file, "its header length " + headerLen + " does not fit a file of " + size + " bytes");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            Map<String, Object> header;
+            try {
+                header = Json.parseObject(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw bad(file, "its header is not a JSON object (" + e.getMessage() + ")");
+            }
+            long dataStart = 8 + headerLen;
+            long dataLen = size - dataStart;
+            if (dataLen > Integer.MAX_VALUE - 16) {
+                throw bad(file, "it holds " + dataLen + " bytes of data; esae reads files of at most 2 GiB");
+            }
+            ByteBuffer all = ByteBuffer.allocate((int) dataLen).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, all, dataStart);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, HostArray> tensors = new LinkedHashMap<>();
+            long covered = 0;
+            for (Map.Entry<String, Object> e : header.entrySet()) {
+                if (e.getKey().equals("__metadata__")) {
+                    if (!(e.getValue() instanceof Map<?, ?> m)) {
+                        throw bad(file, "its __metadata__ is not an object");
+                    }
+                    for (Map.Entry<?, ?> me : m.entrySet()) {
+                        if (!(me.getValue() instanceof String sv)) {
+                            throw bad(file, "metadata '" + me.getKey() + "' is not a string");
+                        }
+                        metadata.put((String) me.getKey(), sv);
+                    }
+                    continue;
+                }
+                if (!(e.getValue() instanceof Map<?, ?> info)) {
+                    throw bad(file, "the entry of tensor '" + e.getKey() + "' is not an object");
+                }
+                HostArray a = tensor(file, e.getKey(), (Map<String, Object>) info, all);
+                covered += (long) a.size() * a.dtype().itemSize();
+                tensors.put(e.getKey(), a);
+            }
+            if (covered != dataLen) {
+                throw bad(file, "its tensors cover " + covered + " bytes of the " + dataLen + " in the data section"
+                        + " (overlapping tensors, or a truncated or padded file)");
+            }
+            return new Contents(tensors, metadata);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": file not found (expected a .safetensors file)");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static HostArray tensor(Path file, String name, Map<String, Object> info, ByteBuffer all) {
+        String where = "tensor '" + name + "'";
+        if (!(info.get("dtype") instanceof String dtypeName)) {
+            throw bad(file, where + " has no dtype");
+        }
+        ElementType type = ElementType.fromSafetensors(dtypeName);
+        if (type == null) {
+            throw bad(file, where + " has dtype " + dtypeName + "; esae reads F32, F64, I32, I64 and U8");
+        }
+        if (!(info.get("shape") instanceof List<?> shapeList)) {
+            throw bad(file, where + " has no shape");
+        }
+        int[] shape = new int[shapeList.size()];
+        for (int i = 0; i < shape.length; i++) {
+            if (!(shapeList.get(i) instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) {
+                throw bad(file, where + " has a shape that is not a list of sizes: " + shapeList);
+            }
+            shape[i] = (int) (long) l;
+        }
+        if (!(info.get("data_offsets") instanceof List<?> offsets) || offsets.size() != 2
+                || !(offsets.get(0) instanceof Long begin) || !(offsets.get(1) instanceof Long end)) {
+            throw bad(file, where + " has no [begin, end] data_offsets");
+        }
+        long expected;
+        try {
+            expected = HostArray.count(shape) * type.itemSize();
+        } catch (ArithmeticException ex) {
+            throw bad(file, where + " has a shape too large: " + shapeList);
+        }
+        if (begin < 0 || end < begin || end > all.capacity()) {
+            throw bad(file, where + " has data_offsets [" + begin + ", " + end + "] outside the " + all.capacity()
+                    + "-byte data section (truncated file?)");
+        }
+        if (end - begin != expected) {
+            throw bad(file, where + " spans " + (end - begin) + " bytes, but shape " + shapeList + " of " + dtypeName
+                    + " needs " + expected);
+        }
+        ByteBuffer slice = all.duplicate().position((int) (long) begin).limit((int) (long) end).slice();
+        return new HostArray(type, shape, slice);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        long p = at;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+                throw new IOException("unexpected end of file");
+            }
+            p += n;
+        }
+    }
+
+    private static InputException bad(Path file, String why) {
+        return new InputException(file + ": not a readable safetensors file: " + why);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.esae.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void parsesEveryKindOfValue() {
+        Map<String, Object> m = Json.parseObject(
+                " {\"a\": [1, -2.5e3, true, false, null], \"s\": \"q\\\"\\\\\\n\\u00e9/\", \"o\": {}, \"big\": 12345678901234567890} ");
+        assertEquals(List.of(1L, -2500.0, true, false), ((List<?>) m.get("a")).subList(0, 4));
+        assertNull(((List<?>) m.get("a")).get(4));
+        assertEquals("q\"\\\n\u00e9/", m.get("s"));
+        assertEquals(Map.of(), m.get("o"));
+        assertEquals(1.2345678901234567e19, (Double) m.get("big"), 1e4);
+    }
+
+    @Test
+    void writesWhatItReads() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "tab\tquote\"");
+        m.put("n", 3);
+        m.put("x", 0.1);
+        m.put("f", 0.1f);
+        m.put("whole", 2.0);
+        m.put("nan", Double.NaN);
+        m.put("list", List.of(1, 2, 3));
+        m.put("nested", Map.of("k", List.of(Map.of("z", false))));
+        String compact = Json.write(m);
+        assertEquals("{\"name\":\"tab\\tquote\\\"\",\"n\":3,\"x\":0.1,\"f\":0.1,\"whole\":2.0,\"nan\":null,\"list\":[1,2,3],"
+                + "\"nested\":{\"k\":[{\"z\":false}]}}", compact);
+        Map<String, Object> back = Json.parseObject(Json.pretty(m));
+        assertEquals(0.1, back.get("x"));
+        assertEquals(3L, back.get("n"));
+        assertEquals(List.of(1L, 2L, 3L), back.get("list"));
+    }
+
+    @Test
+    void rejectsMalformedInput() {
+        for (String bad : new String[] {"", "{", "{\"a\" 1}", "[1,]", "{\"a\":1,\"a\":2}", "tru", "\"\\x\"", "1 2", "{'a':1}"}) {
+            assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+        }
+    }
+}
