@@ -29,6 +29,12 @@ public interface Backend extends AutoCloseable {
     /** A new int tensor holding a copy of {@code values}. */
     Tensor uploadInts(int[] values, int... shape);
 
+    /** A new float64 tensor holding a copy of {@code values} (CPU backend; for checking). */
+    Tensor uploadDoubles(double[] values, int... shape);
+
+    /** Copies a float64 tensor to the host. */
+    double[] downloadDoubles(Tensor t);
+
     /** Copies a float tensor to the host. */
     float[] download(Tensor t);
 
@@ -38,7 +44,7 @@ public interface Backend extends AutoCloseable {
     /** {@code dst = src}; same size and dtype. */
     void copy(Tensor src, Tensor dst);
 
-    /** Sets every element of a float tensor to {@code value}. */
+    /** Sets every element of a float (F32 or F64) tensor to {@code value}. */
     void fill(Tensor t, float value);
 
     // ---- linear algebra ----
@@ -63,6 +69,38 @@ public interface Backend extends AutoCloseable {
      * {@code gradIn} may be {@code gradOut}.
      */
     void reluBackward(Tensor gradOut, Tensor output, Tensor gradIn);
+
+    // ---- convolution ----
+
+    /**
+     * Unfolds NHWC images {@code input [batch, inH, inW, channels]} into
+     * {@code cols [batch * outPositions, patchSize]} (zero where the kernel reads padding).
+     */
+    void im2col(Tensor input, ConvGeometry g, Tensor cols);
+
+    /**
+     * The adjoint of {@link #im2col}: {@code input} is overwritten with the sum, over every im2col
+     * entry, of the value in {@code cols} at the pixel that entry reads.
+     */
+    void col2im(Tensor cols, ConvGeometry g, Tensor input);
+
+    // ---- losses and optimisers ----
+
+    /**
+     * Mean squared error over all elements: {@code loss[0] = mean((pred - target)^2)} (accumulated
+     * in double) and {@code grad = 2 (pred - target) / size}, the gradient of that mean.
+     */
+    void mseLoss(Tensor pred, Tensor target, Tensor grad, Tensor loss);
+
+    /**
+     * One Adam step with PyTorch's semantics and bias correction: {@code m = b1 m + (1 - b1) g},
+     * {@code v = b2 v + (1 - b2) g^2},
+     * {@code p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}, for step {@code t >= 1}.
+     */
+    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long t);
+
+    /** {@code dst[i, :] = src[indices[i], :]} for rank-2 float {@code src} and int {@code indices}. */
+    void gatherRows(Tensor src, Tensor indices, Tensor dst);
 
     // ---- reductions (results stay on the device) ----
 

@@ -1,5 +1,6 @@
 package dev.esae.compute.check;
 
+import dev.esae.compute.ConvGeometry;
 import dev.esae.compute.Rot90;
 import java.util.Arrays;
 
@@ -59,6 +60,84 @@ public final class ReferenceOps {
         }
         for (int j = 0; j < cols; j++) {
             out[j] += beta * previous[j];
+        }
+        return out;
+    }
+
+    /**
+     * Convolution unfolding written directly from its definition (no index map): for each image,
+     * output position (oy, ox) and patch entry (c, ky, kx), the NHWC input value at
+     * (oy*stride - pad + ky, ox*stride - pad + kx, c), or 0 outside the image.
+     */
+    public static double[] im2col(double[] x, int batch, ConvGeometry g) {
+        int ho = g.outH();
+        int wo = g.outW();
+        int k = g.patchSize();
+        double[] cols = new double[batch * ho * wo * k];
+        for (int b = 0; b < batch; b++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    for (int c = 0; c < g.channels(); c++) {
+                        for (int ky = 0; ky < g.kernelH(); ky++) {
+                            for (int kx = 0; kx < g.kernelW(); kx++) {
+                                int iy = oy * g.stride() - g.padding() + ky;
+                                int ix = ox * g.stride() - g.padding() + kx;
+                                int col = (c * g.kernelH() + ky) * g.kernelW() + kx;
+                                int row = (b * ho + oy) * wo + ox;
+                                if (iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW()) {
+                                    cols[row * k + col] = x[((b * g.inH() + iy) * g.inW() + ix) * g.channels() + c];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return cols;
+    }
+
+    /** The adjoint of {@link #im2col}: every column entry added back to the pixel it was read from. */
+    public static double[] col2im(double[] cols, int batch, ConvGeometry g) {
+        int ho = g.outH();
+        int wo = g.outW();
+        int k = g.patchSize();
+        double[] x = new double[batch * g.inputSize()];
+        for (int b = 0; b < batch; b++) {
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    for (int c = 0; c < g.channels(); c++) {
+                        for (int ky = 0; ky < g.kernelH(); ky++) {
+                            for (int kx = 0; kx < g.kernelW(); kx++) {
+                                int iy = oy * g.stride() - g.padding() + ky;
+                                int ix = ox * g.stride() - g.padding() + kx;
+                                if (iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW()) {
+                                    int row = (b * ho + oy) * wo + ox;
+                                    x[((b * g.inH() + iy) * g.inW() + ix) * g.channels() + c] +=
+                                            cols[row * k + (c * g.kernelH() + ky) * g.kernelW() + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return x;
+    }
+
+    /**
+     * One Adam step in double, in the textbook form
+     * {@code p -= lr * mhat / (sqrt(vhat) + eps)}; returns {p, m, v} after the step.
+     */
+    public static double[][] adam(float[] p, float[] g, float[] m, float[] v, double lr, double b1, double b2, double eps, long t) {
+        double[][] out = new double[3][p.length];
+        for (int i = 0; i < p.length; i++) {
+            double mi = b1 * m[i] + (1 - b1) * g[i];
+            double vi = b2 * v[i] + (1 - b2) * (double) g[i] * g[i];
+            double mhat = mi / (1 - Math.pow(b1, t));
+            double vhat = vi / (1 - Math.pow(b2, t));
+            out[0][i] = p[i] - lr * mhat / (Math.sqrt(vhat) + eps);
+            out[1][i] = mi;
+            out[2][i] = vi;
         }
         return out;
     }

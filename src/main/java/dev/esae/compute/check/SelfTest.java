@@ -1,6 +1,7 @@
 package dev.esae.compute.check;
 
 import dev.esae.compute.Backend;
+import dev.esae.compute.ConvGeometry;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import java.util.ArrayList;
@@ -51,6 +52,16 @@ public final class SelfTest {
             t.rot90(3, 17, turns);
         }
         t.rot90(2, 64, 1);
+        // The CNN autoencoder's geometries, then awkward ones (odd sizes, rectangular kernel).
+        t.conv(3, new ConvGeometry(1, 64, 64, 3, 3, 2, 1));
+        t.conv(2, new ConvGeometry(16, 32, 32, 3, 3, 2, 1));
+        t.conv(2, new ConvGeometry(32, 16, 16, 16, 16, 1, 0));
+        t.conv(3, new ConvGeometry(3, 7, 9, 3, 2, 2, 1));
+        t.conv(1, new ConvGeometry(5, 5, 5, 5, 5, 3, 2));
+        t.mse(7, 4096);
+        t.adam(1003, 1);
+        t.adam(257, 1000);
+        t.gatherRows(50, 37, 19);
         return List.copyOf(t.checks);
     }
 
@@ -241,6 +252,90 @@ public final class SelfTest {
             String c = "[" + rows + "," + cols + "] k=" + k + (ties ? " ties" : "");
             add("topk indices", c, mismatch(backend.downloadInts(idx), refIdx), 0);
             add("topk values", c, mismatch(backend.download(v), refVal), 0);
+        }
+    }
+
+    private void conv(int batch, ConvGeometry g) {
+        int rows = batch * g.outPositions();
+        float[] xv = random(batch * g.inputSize());
+        float[] cv = random(rows * g.patchSize());
+        double[] refCols = ReferenceOps.im2col(toDouble(xv), batch, g);
+        double[] refImg = ReferenceOps.col2im(toDouble(cv), batch, g);
+        float[] refColsF = new float[refCols.length];
+        for (int i = 0; i < refCols.length; i++) {
+            refColsF[i] = (float) refCols[i];
+        }
+        String c = "b=" + batch + " " + g.inH() + "x" + g.inW() + "x" + g.channels() + " k" + g.kernelH() + "x" + g.kernelW()
+                + " s" + g.stride() + " p" + g.padding();
+        try (Tensor x = backend.upload(xv, batch, g.inH(), g.inW(), g.channels()); Tensor cols = backend.zeros(DType.F32, rows, g.patchSize());
+             Tensor dc = backend.upload(cv, rows, g.patchSize()); Tensor dx = backend.zeros(DType.F32, batch, g.inH(), g.inW(), g.channels())) {
+            backend.im2col(x, g, cols);
+            add("im2col", c, mismatch(backend.download(cols), refColsF), 0);
+            backend.fill(dx, Float.NaN);
+            backend.col2im(dc, g, dx);
+            add("col2im", c, relativeError(backend.download(dx), refImg), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void mse(int rows, int cols) {
+        float[] pv = random(rows * cols);
+        float[] tv = random(rows * cols);
+        double sum = 0;
+        double[] refGrad = new double[pv.length];
+        for (int i = 0; i < pv.length; i++) {
+            double d = (double) pv[i] - tv[i];
+            sum += d * d;
+            refGrad[i] = 2 * d / pv.length;
+        }
+        try (Tensor p = backend.upload(pv, rows, cols); Tensor t = backend.upload(tv, rows, cols);
+             Tensor g = backend.zeros(DType.F32, rows, cols); Tensor loss = backend.zeros(DType.F32, 1)) {
+            backend.mseLoss(p, t, g, loss);
+            String c = "[" + rows + "," + cols + "]";
+            add("mseLoss value", c, relativeError(backend.download(loss), new double[] {sum / pv.length}), FLOAT_TOLERANCE);
+            add("mseLoss grad", c, relativeError(backend.download(g), refGrad), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void adam(int n, long step) {
+        float[] pv = random(n);
+        float[] gv = random(n);
+        float[] mv = random(n);
+        float[] vv = random(n);
+        for (int i = 0; i < n; i++) {
+            mv[i] *= 0.1f;
+            vv[i] = vv[i] * vv[i] * 0.01f;
+        }
+        double[][] ref = ReferenceOps.adam(pv, gv, mv, vv, 1e-3, 0.9, 0.999, 1e-8, step);
+        try (Tensor p = backend.upload(pv, n); Tensor g = backend.upload(gv, n); Tensor m = backend.upload(mv, n);
+             Tensor v = backend.upload(vv, n)) {
+            backend.adamStep(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, step);
+            String c = "[" + n + "] t=" + step;
+            double[] refDelta = new double[n];
+            float[] gotDelta = new float[n];
+            float[] got = backend.download(p);
+            for (int i = 0; i < n; i++) {
+                refDelta[i] = ref[0][i] - pv[i];
+                gotDelta[i] = got[i] - pv[i];
+            }
+            // The update is what Adam computes; compare it, not the parameter it is added to. It is
+            // read back as the difference of two O(1) floats, so ~1e-4 relative is float precision.
+            add("adamStep update", c, relativeError(gotDelta, refDelta), 1e-4);
+            add("adamStep m", c, relativeError(backend.download(m), ref[1]), FLOAT_TOLERANCE);
+            add("adamStep v", c, relativeError(backend.download(v), ref[2]), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void gatherRows(int srcRows, int width, int picks) {
+        float[] sv = random(srcRows * width);
+        int[] idx = rng.ints(picks, 0, srcRows).toArray();
+        float[] ref = new float[picks * width];
+        for (int r = 0; r < picks; r++) {
+            System.arraycopy(sv, idx[r] * width, ref, r * width, width);
+        }
+        try (Tensor s = backend.upload(sv, srcRows, width); Tensor i = backend.uploadInts(idx, picks);
+             Tensor d = backend.zeros(DType.F32, picks, width)) {
+            backend.gatherRows(s, i, d);
+            add("gatherRows", "[" + srcRows + "," + width + "] pick " + picks, mismatch(backend.download(d), ref), 0);
         }
     }
 

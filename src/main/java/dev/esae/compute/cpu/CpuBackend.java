@@ -5,18 +5,23 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
 import dev.esae.compute.Backend;
+import dev.esae.compute.ConvGeometry;
 import dev.esae.compute.DType;
 import dev.esae.compute.Rot90;
 import dev.esae.compute.Tensor;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * The CPU backend: OpenBLAS sgemm on off-heap memory, and the other operations in Java over direct
- * buffers, split across {@link #threads()} threads where the work is large enough.
+ * The CPU backend: OpenBLAS GEMM on off-heap memory, and the other operations in Java over direct
+ * buffers, split across {@link #threads()} threads where the work is large enough. The operations
+ * that layers use also run in float64 (for gradient checks); the rest are float32 only.
  */
 public final class CpuBackend implements Backend {
     /** Elements per chunk below which elementwise work stays on one thread. */
@@ -24,6 +29,7 @@ public final class CpuBackend implements Backend {
 
     private final int threads;
     private final CpuParallel parallel;
+    private final Map<ConvGeometry, int[]> gatherMaps = new ConcurrentHashMap<>();
 
     /** Opens a CPU backend using {@code threads} threads for OpenBLAS and for its own loops. */
     public CpuBackend(int threads) {
@@ -58,16 +64,40 @@ public final class CpuBackend implements Backend {
         return c;
     }
 
-    private static CpuTensor f32(Tensor t) {
+    private static CpuTensor typed(Tensor t, DType type) {
         CpuTensor c = cpu(t);
-        if (c.dtype() != DType.F32) {
-            throw new IllegalArgumentException("expected a float tensor, got " + t);
+        if (c.dtype() != type) {
+            throw new IllegalArgumentException("expected a " + type + " tensor, got " + t);
         }
         return c;
     }
 
+    private static CpuTensor f32(Tensor t) {
+        return typed(t, DType.F32);
+    }
+
+    /** True for F64, false for F32; anything else, or a mix with {@code others}, is refused. */
+    private static boolean isF64(Tensor first, Tensor... others) {
+        DType type = first.dtype();
+        if (type != DType.F32 && type != DType.F64) {
+            throw new IllegalArgumentException("expected a float tensor, got " + first);
+        }
+        for (Tensor o : others) {
+            if (o.dtype() != type) {
+                throw new IllegalArgumentException("mixed precision: " + first + " and " + o);
+            }
+        }
+        return type == DType.F64;
+    }
+
     private static int intSize(Tensor t) {
         return (int) t.size();
+    }
+
+    private static void requireSameSize(Tensor a, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("sizes differ: " + a + " and " + b);
+        }
     }
 
     // ---- memory ----
@@ -82,6 +112,14 @@ public final class CpuBackend implements Backend {
         requireLength(values.length, shape);
         CpuTensor t = new CpuTensor(this, DType.F32, shape);
         t.floats.duplicate().put(values);
+        return t;
+    }
+
+    @Override
+    public Tensor uploadDoubles(double[] values, int... shape) {
+        requireLength(values.length, shape);
+        CpuTensor t = new CpuTensor(this, DType.F64, shape);
+        t.doubles.duplicate().put(values);
         return t;
     }
 
@@ -107,13 +145,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public double[] downloadDoubles(Tensor t) {
+        double[] out = new double[intSize(t)];
+        typed(t, DType.F64).d().duplicate().get(out);
+        return out;
+    }
+
+    @Override
     public int[] downloadInts(Tensor t) {
-        CpuTensor c = cpu(t);
-        if (c.dtype() != DType.I32) {
-            throw new IllegalArgumentException("expected an int tensor, got " + t);
-        }
         int[] out = new int[intSize(t)];
-        c.i().duplicate().get(out);
+        typed(t, DType.I32).i().duplicate().get(out);
         return out;
     }
 
@@ -129,10 +170,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor t, float value) {
-        FloatBuffer b = f32(t).f();
         int n = intSize(t);
-        for (int i = 0; i < n; i++) {
-            b.put(i, value);
+        if (isF64(t)) {
+            DoubleBuffer b = cpu(t).d();
+            for (int i = 0; i < n; i++) {
+                b.put(i, value);
+            }
+        } else {
+            FloatBuffer b = cpu(t).f();
+            for (int i = 0; i < n; i++) {
+                b.put(i, value);
+            }
         }
     }
 
@@ -140,9 +188,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        CpuTensor ta = f32(a);
-        CpuTensor tb = f32(b);
-        CpuTensor tc = f32(c);
+        boolean f64 = isF64(a, b, c);
         if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
             throw new IllegalArgumentException("gemm needs rank-2 tensors, got " + a + ", " + b + ", " + c);
         }
@@ -154,61 +200,283 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
                     + ", C " + c.dim(0) + "x" + c.dim(1));
         }
-        openblas_nolapack.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                m, n, k, alpha, ta.floatPointer(), a.dim(1), tb.floatPointer(), b.dim(1), beta, tc.floatPointer(), c.dim(1));
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        if (f64) {
+            openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, cpu(a).doublePointer(), a.dim(1),
+                    cpu(b).doublePointer(), b.dim(1), beta, cpu(c).doublePointer(), c.dim(1));
+        } else {
+            openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, cpu(a).floatPointer(), a.dim(1),
+                    cpu(b).floatPointer(), b.dim(1), beta, cpu(c).floatPointer(), c.dim(1));
+        }
     }
 
     // ---- elementwise ----
 
     @Override
     public void addRowVector(Tensor x, Tensor bias) {
-        FloatBuffer xb = f32(x).f();
-        FloatBuffer bb = f32(bias).f();
+        boolean f64 = isF64(x, bias);
         int cols = intSize(bias);
         if (x.size() % cols != 0) {
             throw new IllegalArgumentException("bias of " + cols + " does not divide " + x);
         }
         int rows = (int) (x.size() / cols);
-        parallel.forRange(rows, Math.max(1, ELEMENTWISE_GRAIN / cols), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int base = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    xb.put(base + j, xb.get(base + j) + bb.get(j));
+        int grain = Math.max(1, ELEMENTWISE_GRAIN / cols);
+        if (f64) {
+            DoubleBuffer xb = cpu(x).d();
+            DoubleBuffer bb = cpu(bias).d();
+            parallel.forRange(rows, grain, (from, to) -> {
+                for (int i = from * cols; i < to * cols; i++) {
+                    xb.put(i, xb.get(i) + bb.get(i % cols));
                 }
-            }
-        });
+            });
+        } else {
+            FloatBuffer xb = cpu(x).f();
+            FloatBuffer bb = cpu(bias).f();
+            parallel.forRange(rows, grain, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int base = r * cols;
+                    for (int j = 0; j < cols; j++) {
+                        xb.put(base + j, xb.get(base + j) + bb.get(j));
+                    }
+                }
+            });
+        }
     }
 
     @Override
     public void relu(Tensor x, Tensor y) {
         requireSameSize(x, y);
-        FloatBuffer xb = f32(x).f();
-        FloatBuffer yb = f32(y).f();
-        parallel.forRange(intSize(x), ELEMENTWISE_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float v = xb.get(i);
-                yb.put(i, v > 0f ? v : 0f);
-            }
-        });
+        if (isF64(x, y)) {
+            DoubleBuffer xb = cpu(x).d();
+            DoubleBuffer yb = cpu(y).d();
+            parallel.forRange(intSize(x), ELEMENTWISE_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double v = xb.get(i);
+                    yb.put(i, v > 0 ? v : 0);
+                }
+            });
+        } else {
+            FloatBuffer xb = cpu(x).f();
+            FloatBuffer yb = cpu(y).f();
+            parallel.forRange(intSize(x), ELEMENTWISE_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float v = xb.get(i);
+                    yb.put(i, v > 0f ? v : 0f);
+                }
+            });
+        }
     }
 
     @Override
     public void reluBackward(Tensor gradOut, Tensor output, Tensor gradIn) {
         requireSameSize(gradOut, output);
         requireSameSize(gradOut, gradIn);
-        FloatBuffer g = f32(gradOut).f();
-        FloatBuffer o = f32(output).f();
-        FloatBuffer gi = f32(gradIn).f();
-        parallel.forRange(intSize(gradOut), ELEMENTWISE_GRAIN, (from, to) -> {
+        if (isF64(gradOut, output, gradIn)) {
+            DoubleBuffer g = cpu(gradOut).d();
+            DoubleBuffer o = cpu(output).d();
+            DoubleBuffer gi = cpu(gradIn).d();
+            parallel.forRange(intSize(gradOut), ELEMENTWISE_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    gi.put(i, o.get(i) > 0 ? g.get(i) : 0);
+                }
+            });
+        } else {
+            FloatBuffer g = cpu(gradOut).f();
+            FloatBuffer o = cpu(output).f();
+            FloatBuffer gi = cpu(gradIn).f();
+            parallel.forRange(intSize(gradOut), ELEMENTWISE_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    gi.put(i, o.get(i) > 0f ? g.get(i) : 0f);
+                }
+            });
+        }
+    }
+
+    // ---- convolution ----
+
+    private int[] gatherMap(ConvGeometry g) {
+        return gatherMaps.computeIfAbsent(g, ConvGeometry::gatherMap);
+    }
+
+    private static int checkConv(Tensor images, ConvGeometry g, Tensor cols) {
+        if (images.size() % g.inputSize() != 0) {
+            throw new IllegalArgumentException(images + " is not a batch of " + g.inH() + "x" + g.inW() + "x" + g.channels() + " images");
+        }
+        int batch = (int) (images.size() / g.inputSize());
+        if (cols.size() != (long) batch * g.outPositions() * g.patchSize()) {
+            throw new IllegalArgumentException("im2col of " + batch + " images by " + g + " needs " + batch * g.outPositions()
+                    + "x" + g.patchSize() + ", got " + cols);
+        }
+        return batch;
+    }
+
+    @Override
+    public void im2col(Tensor input, ConvGeometry g, Tensor cols) {
+        boolean f64 = isF64(input, cols);
+        int batch = checkConv(input, g, cols);
+        int[] map = gatherMap(g);
+        int in = g.inputSize();
+        int per = map.length;
+        if (f64) {
+            DoubleBuffer x = cpu(input).d();
+            DoubleBuffer c = cpu(cols).d();
+            parallel.forRange(batch, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    for (int j = 0; j < per; j++) {
+                        int src = map[j];
+                        c.put(b * per + j, src < 0 ? 0 : x.get(b * in + src));
+                    }
+                }
+            });
+        } else {
+            FloatBuffer x = cpu(input).f();
+            FloatBuffer c = cpu(cols).f();
+            parallel.forRange(batch, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int xo = b * in;
+                    int co = b * per;
+                    for (int j = 0; j < per; j++) {
+                        int src = map[j];
+                        c.put(co + j, src < 0 ? 0f : x.get(xo + src));
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public void col2im(Tensor cols, ConvGeometry g, Tensor input) {
+        boolean f64 = isF64(input, cols);
+        int batch = checkConv(input, g, cols);
+        int[] map = gatherMap(g);
+        int in = g.inputSize();
+        int per = map.length;
+        // Each image's pixels are written by that image's rows only, so images run in parallel.
+        if (f64) {
+            DoubleBuffer x = cpu(input).d();
+            DoubleBuffer c = cpu(cols).d();
+            parallel.forRange(batch, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    for (int i = 0; i < in; i++) {
+                        x.put(b * in + i, 0);
+                    }
+                    for (int j = 0; j < per; j++) {
+                        int dst = map[j];
+                        if (dst >= 0) {
+                            x.put(b * in + dst, x.get(b * in + dst) + c.get(b * per + j));
+                        }
+                    }
+                }
+            });
+        } else {
+            FloatBuffer x = cpu(input).f();
+            FloatBuffer c = cpu(cols).f();
+            parallel.forRange(batch, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int xo = b * in;
+                    int co = b * per;
+                    for (int i = 0; i < in; i++) {
+                        x.put(xo + i, 0f);
+                    }
+                    for (int j = 0; j < per; j++) {
+                        int dst = map[j];
+                        if (dst >= 0) {
+                            x.put(xo + dst, x.get(xo + dst) + c.get(co + j));
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    // ---- losses and optimisers ----
+
+    @Override
+    public void mseLoss(Tensor pred, Tensor target, Tensor grad, Tensor loss) {
+        requireSameSize(pred, target);
+        requireSameSize(pred, grad);
+        if (loss.size() != 1) {
+            throw new IllegalArgumentException("mseLoss writes one value, got " + loss);
+        }
+        int n = intSize(pred);
+        double acc = 0;
+        if (isF64(pred, target, grad, loss)) {
+            DoubleBuffer p = cpu(pred).d();
+            DoubleBuffer t = cpu(target).d();
+            DoubleBuffer g = cpu(grad).d();
+            double scale = 2.0 / n;
+            for (int i = 0; i < n; i++) {
+                double diff = p.get(i) - t.get(i);
+                acc += diff * diff;
+                g.put(i, scale * diff);
+            }
+            cpu(loss).d().put(0, acc / n);
+        } else {
+            FloatBuffer p = cpu(pred).f();
+            FloatBuffer t = cpu(target).f();
+            FloatBuffer g = cpu(grad).f();
+            float scale = (float) (2.0 / n);
+            for (int i = 0; i < n; i++) {
+                float diff = p.get(i) - t.get(i);
+                acc += (double) diff * diff;
+                g.put(i, scale * diff);
+            }
+            cpu(loss).f().put(0, (float) (acc / n));
+        }
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long t) {
+        requireSameSize(param, grad);
+        requireSameSize(param, m);
+        requireSameSize(param, v);
+        if (t < 1) {
+            throw new IllegalArgumentException("Adam steps count from 1, got " + t);
+        }
+        FloatBuffer p = f32(param).f();
+        FloatBuffer g = f32(grad).f();
+        FloatBuffer mb = f32(m).f();
+        FloatBuffer vb = f32(v).f();
+        // The scalars as PyTorch computes them: in double, then applied in float.
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        float stepSize = (float) (lr / bc1);
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        float b1c = 1f - beta1;
+        float b2c = 1f - beta2;
+        parallel.forRange(intSize(param), ELEMENTWISE_GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                gi.put(i, o.get(i) > 0f ? g.get(i) : 0f);
+                float gi = g.get(i);
+                float mi = beta1 * mb.get(i) + b1c * gi;
+                float vi = beta2 * vb.get(i) + b2c * gi * gi;
+                mb.put(i, mi);
+                vb.put(i, vi);
+                p.put(i, p.get(i) - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
             }
         });
     }
 
-    private static void requireSameSize(Tensor a, Tensor b) {
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException("sizes differ: " + a + " and " + b);
+    @Override
+    public void gatherRows(Tensor src, Tensor indices, Tensor dst) {
+        if (src.rank() != 2 || dst.rank() != 2 || src.dim(1) != dst.dim(1) || indices.size() != dst.dim(0)) {
+            throw new IllegalArgumentException("gatherRows: " + src + " by " + indices + " into " + dst);
+        }
+        CpuTensor s = f32(src);
+        CpuTensor d = f32(dst);
+        IntBuffer idx = typed(indices, DType.I32).i();
+        int width = src.dim(1);
+        long rowBytes = (long) width * Float.BYTES;
+        org.bytedeco.javacpp.BytePointer dp = d.bytePointer();
+        org.bytedeco.javacpp.BytePointer sp = s.bytePointer();
+        long dBase = dp.position();
+        long sBase = sp.position();
+        for (int r = 0; r < dst.dim(0); r++) {
+            int from = idx.get(r);
+            if (from < 0 || from >= src.dim(0)) {
+                throw new IndexOutOfBoundsException("gatherRows: index " + from + " outside " + src.dim(0) + " rows");
+            }
+            Pointer.memcpy(dp.position(dBase + r * rowBytes), sp.position(sBase + from * rowBytes), rowBytes);
         }
     }
 
@@ -216,8 +484,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void sumRows(Tensor x, float beta, Tensor out) {
-        FloatBuffer xb = f32(x).f();
-        FloatBuffer ob = f32(out).f();
+        boolean f64 = isF64(x, out);
         int cols = intSize(out);
         if (x.size() % cols != 0) {
             throw new IllegalArgumentException("output of " + cols + " does not divide " + x);
@@ -226,31 +493,55 @@ public final class CpuBackend implements Backend {
         // Columns are independent, so splitting them across threads keeps the summation order fixed.
         parallel.forRange(cols, 64, (from, to) -> {
             double[] acc = new double[to - from];
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                for (int j = from; j < to; j++) {
-                    acc[j - from] += xb.get(base + j);
+            if (f64) {
+                DoubleBuffer xb = cpu(x).d();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = from; j < to; j++) {
+                        acc[j - from] += xb.get(r * cols + j);
+                    }
                 }
-            }
-            for (int j = from; j < to; j++) {
-                ob.put(j, (float) (beta == 0f ? acc[j - from] : beta * (double) ob.get(j) + acc[j - from]));
+                DoubleBuffer ob = cpu(out).d();
+                for (int j = from; j < to; j++) {
+                    ob.put(j, beta == 0f ? acc[j - from] : beta * ob.get(j) + acc[j - from]);
+                }
+            } else {
+                FloatBuffer xb = cpu(x).f();
+                for (int r = 0; r < rows; r++) {
+                    int base = r * cols;
+                    for (int j = from; j < to; j++) {
+                        acc[j - from] += xb.get(base + j);
+                    }
+                }
+                FloatBuffer ob = cpu(out).f();
+                for (int j = from; j < to; j++) {
+                    ob.put(j, (float) (beta == 0f ? acc[j - from] : beta * (double) ob.get(j) + acc[j - from]));
+                }
             }
         });
     }
 
     @Override
     public void sumSquares(Tensor x, Tensor out) {
-        FloatBuffer xb = f32(x).f();
         if (out.size() != 1) {
             throw new IllegalArgumentException("sumSquares writes one value, got " + out);
         }
         int n = intSize(x);
         double acc = 0;
-        for (int i = 0; i < n; i++) {
-            double v = xb.get(i);
-            acc += v * v;
+        if (isF64(x, out)) {
+            DoubleBuffer xb = cpu(x).d();
+            for (int i = 0; i < n; i++) {
+                double v = xb.get(i);
+                acc += v * v;
+            }
+            cpu(out).d().put(0, acc);
+        } else {
+            FloatBuffer xb = cpu(x).f();
+            for (int i = 0; i < n; i++) {
+                double v = xb.get(i);
+                acc += v * v;
+            }
+            cpu(out).f().put(0, (float) acc);
         }
-        f32(out).f().put(0, (float) acc);
     }
 
     // ---- selection ----
@@ -270,11 +561,7 @@ public final class CpuBackend implements Backend {
         }
         FloatBuffer xb = f32(x).f();
         FloatBuffer vb = f32(values).f();
-        CpuTensor it = cpu(indices);
-        if (it.dtype() != DType.I32) {
-            throw new IllegalArgumentException("topk indices must be int, got " + indices);
-        }
-        IntBuffer ib = it.i();
+        IntBuffer ib = typed(indices, DType.I32).i();
         parallel.forRange(rows, Math.max(1, ELEMENTWISE_GRAIN / cols), (from, to) -> {
             TopKHeap heap = new TopKHeap(k);
             for (int r = from; r < to; r++) {

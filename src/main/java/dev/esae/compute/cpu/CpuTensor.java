@@ -4,6 +4,7 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.bytedeco.javacpp.BytePointer;
@@ -35,6 +36,7 @@ final class CpuTensor extends Tensor {
     private final boolean owner;
     /** Elements of this tensor only, index 0 = first element. Exactly one is non-null. */
     final FloatBuffer floats;
+    final DoubleBuffer doubles;
     final IntBuffer ints;
 
     CpuTensor(CpuBackend backend, DType dtype, int[] shape) {
@@ -60,6 +62,7 @@ final class CpuTensor extends Tensor {
         java.nio.ByteBuffer bb = new BytePointer(storage.bytes).position(byteOffset).limit(byteOffset + byteLength)
                 .asByteBuffer().order(ByteOrder.nativeOrder());
         this.floats = dtype == DType.F32 ? bb.asFloatBuffer() : null;
+        this.doubles = dtype == DType.F64 ? bb.asDoubleBuffer() : null;
         this.ints = dtype == DType.I32 ? bb.asIntBuffer() : null;
     }
 
@@ -68,6 +71,12 @@ final class CpuTensor extends Tensor {
         checkLive();
         // The storage pointer's position stays 0, so a float position here counts floats from the base.
         return new FloatPointer(storage.bytes).position(offset);
+    }
+
+    /** A double pointer to this tensor's first element, for BLAS calls. */
+    org.bytedeco.javacpp.DoublePointer doublePointer() {
+        checkLive();
+        return new org.bytedeco.javacpp.DoublePointer(storage.bytes).position(offset);
     }
 
     /** A byte pointer to this tensor's first element. */
@@ -79,6 +88,11 @@ final class CpuTensor extends Tensor {
     FloatBuffer f() {
         checkLive();
         return floats;
+    }
+
+    DoubleBuffer d() {
+        checkLive();
+        return doubles;
     }
 
     IntBuffer i() {
