@@ -1,0 +1,92 @@
+package dev.esae.base;
+
+import dev.esae.InputException;
+import dev.esae.compute.Backend;
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import dev.esae.io.AtomicFiles;
+import dev.esae.io.ElementType;
+import dev.esae.io.HostArray;
+import dev.esae.io.Json;
+import dev.esae.io.SafeTensors;
+import dev.esae.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A base model folder: {@code model.safetensors} (float32 weights under PyTorch {@code state_dict}
+ * names and layouts) and {@code config.json} (a {@link BaseModelConfig}).
+ */
+public final class ModelFiles {
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String CONFIG = "config.json";
+
+    private ModelFiles() {}
+
+    /** The parameters as host arrays in PyTorch's layout, by name. */
+    public static Map<String, HostArray> weights(Backend backend, Map<String, Parameter> params) {
+        Map<String, HostArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Parameter p = e.getValue();
+            out.put(e.getKey(), HostArray.ofFloats(backend.download(p.value()), p.shape()));
+        }
+        return out;
+    }
+
+    /** Writes weights then config, each atomically. */
+    public static void save(Path dir, Backend backend, Autoencoder model, Map<String, Object> configJson) throws IOException {
+        SafeTensors.write(dir.resolve(WEIGHTS), weights(backend, model.namedParameters()),
+                Map.of("format", "pt", "arch", model.architecture().id()));
+        AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(configJson));
+    }
+
+    /** Reads {@code config.json} of a model folder. */
+    public static BaseModelConfig readConfig(Path dir) {
+        Path file = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(dir + ": not a base model folder (no " + CONFIG + "; make one with 'esae train-base')");
+        }
+        try {
+            return BaseModelConfig.fromJson(file, Json.parseObject(Files.readString(file)));
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": is not valid JSON (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Copies each named tensor of {@code contents} into the parameter of the same name, checking shapes. */
+    public static void loadInto(Backend backend, Path file, SafeTensors.Contents contents, Map<String, Parameter> params) {
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Parameter p = e.getValue();
+            HostArray a = contents.require(file, e.getKey(), ElementType.FLOAT32, p.shape());
+            float[] values = a.toFloats();
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    throw new InputException(file + ": tensor '" + e.getKey() + "' holds NaN or infinite values");
+                }
+            }
+            try (Tensor t = backend.upload(values, p.shape())) {
+                backend.copy(t, p.value());
+            }
+        }
+    }
+
+    /** Loads a trained model from its folder onto {@code backend}. */
+    public static Autoencoder load(Backend backend, Path dir) {
+        BaseModelConfig config = readConfig(dir);
+        Path file = dir.resolve(WEIGHTS);
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Autoencoder model = Autoencoder.create(backend, DType.F32, config.architecture(), 0);
+        try {
+            loadInto(backend, file, contents, model.namedParameters());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+}
