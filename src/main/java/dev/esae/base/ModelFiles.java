@@ -43,6 +43,11 @@ public final class ModelFiles {
         AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(configJson));
     }
 
+    /** Whether {@code dir} holds model weights. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(WEIGHTS));
+    }
+
     /** Reads {@code config.json} of a model folder. */
     public static BaseModelConfig readConfig(Path dir) {
         Path file = dir.resolve(CONFIG);

@@ -33,6 +33,16 @@ public final class DatasetFiles {
         Png.writeGray(dir.resolve(SHAPES), shapes.pixels(), shapes.width(), shapes.height());
     }
 
+    /** Reads and checks the images and labels of a dataset folder. */
+    public static ShapesDataset read(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new dev.esae.InputException(dir + ": not a dataset folder (make one with 'esae dataset --out " + dir + "')");
+        }
+        Path images = dir.resolve(IMAGES);
+        Path labels = dir.resolve(LABELS);
+        return ShapesDataset.fromArrays(Npy.read(images), images, Npy.read(labels), labels);
+    }
+
     /** Every shape (rows) in orientations 0..3 (columns); a shape with orbit 2 leaves 2 and 3 empty. */
     public static ContactSheet catalogSheet(ShapeCatalog catalog) {
         List<byte[]> tiles = new ArrayList<>();

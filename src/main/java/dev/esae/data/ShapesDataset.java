@@ -117,6 +117,15 @@ public final class ShapesDataset {
         return Arrays.copyOfRange(labels, i * w, (i + 1) * w);
     }
 
+    /** All images as floats in [0, 1], row-major {@code [N, 4096]}. */
+    public float[] imagesAsFloats() {
+        float[] f = new float[images.length];
+        for (int i = 0; i < images.length; i++) {
+            f[i] = (images[i] & 0xff) / 255f;
+        }
+        return f;
+    }
+
     /** All images as uint8 {@code [N, 64, 64]}. */
     public HostArray imagesArray() {
         return HostArray.ofUnsignedBytes(images, count, SIZE, SIZE);

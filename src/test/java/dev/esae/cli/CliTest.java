@@ -124,6 +124,57 @@ class CliTest {
     }
 
     @Test
+    void trainBaseThenActivationsThenResume() throws IOException {
+        Path data = dir.resolve("data");
+        Path model = dir.resolve("model");
+        assertEquals(0, esae("dataset", "--n", "40", "--out", data.toString()).code());
+        Run t = esae("train-base", "--arch", "mlp", "--data", data.toString(), "--epochs", "1", "--batch", "16", "--out", model.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().startsWith("trained mlp for 1 epochs on 40 images"), t.out());
+        assertTrue(t.err().contains("train-base mlp epoch 1/1 loss "), "a progress line per epoch: " + t.err());
+        // Training again into the same folder without --resume would destroy the run.
+        byte[] weights = Files.readAllBytes(model.resolve("model.safetensors"));
+        assertUserError(esae("train-base", "--arch", "mlp", "--data", data.toString(), "--epochs", "2", "--out", model.toString()),
+                "already holds a training run");
+        assertArrayEquals(weights, Files.readAllBytes(model.resolve("model.safetensors")));
+        Run r = esae("train-base", "--arch", "mlp", "--data", data.toString(), "--epochs", "2", "--batch", "16", "--out", model.toString(), "--resume");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("resuming after epoch 1 of 2"), r.err());
+        assertEquals(3, Files.readAllLines(model.resolve("loss.csv")).size());
+
+        Path acts = dir.resolve("acts.npy");
+        Run a = esae("activations", "--model", model.toString(), "--data", data.toString(), "--out", acts.toString());
+        assertEquals(0, a.code(), a.err());
+        assertEquals("float32[40, 4, 256]", Npy.read(acts).describe());
+    }
+
+    @Test
+    void trainingCommandsRefuseBadInput() throws IOException {
+        Path data = dir.resolve("data");
+        assertEquals(0, esae("dataset", "--n", "8", "--out", data.toString()).code());
+        String d = data.toString();
+        String o = dir.resolve("m").toString();
+        assertUserError(esae("train-base", "--arch", "rnn", "--data", d, "--out", o), "--arch: expected mlp or cnn, got 'rnn'");
+        assertUserError(esae("train-base", "--arch", "cnn", "--data", d, "--epochs", "0", "--out", o), "--epochs: expected a positive whole number");
+        assertUserError(esae("train-base", "--arch", "cnn", "--data", d, "--lr", "NaN", "--out", o), "--lr: expected a positive finite number");
+        assertUserError(esae("train-base", "--arch", "cnn", "--data", dir.resolve("nowhere").toString(), "--out", o), "not a dataset folder");
+        Files.write(data.resolve("labels.npy"), new byte[] {1, 2, 3});
+        assertUserError(esae("train-base", "--arch", "cnn", "--data", d, "--out", o), "labels.npy: not a readable .npy array");
+        assertUserError(esae("activations", "--model", dir.toString(), "--data", d, "--out", dir.resolve("a.npy").toString()),
+                "not a base model folder");
+        assertUserError(esae("bench", "--stage", "gpt"), "--stage: expected mlp or cnn");
+    }
+
+    @Test
+    void benchPrintsOneJsonLine() {
+        Run r = esae("bench", "--stage", "mlp", "--n", "64", "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        java.util.Map<String, Object> m = dev.esae.io.Json.parseObject(r.out().strip());
+        assertEquals("mlp", m.get("stage"));
+        assertTrue(((Number) m.get("images_per_s")).doubleValue() > 0);
+    }
+
+    @Test
     void doctorExplainsTheChoice() {
         Run r = esae("doctor");
         assertEquals(0, r.code(), r.err());

@@ -1,0 +1,53 @@
+package dev.esae.cli;
+
+import dev.esae.InputException;
+import dev.esae.base.Activations;
+import dev.esae.base.Autoencoder;
+import dev.esae.base.ModelFiles;
+import dev.esae.compute.Backend;
+import dev.esae.data.CyclicGroup;
+import dev.esae.data.DatasetFiles;
+import dev.esae.data.ShapesDataset;
+import dev.esae.io.HostArray;
+import dev.esae.io.Npy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code esae activations}: ψ of every image in every orientation. */
+@Command(name = "activations",
+        description = {"Write psi (the encoder's output before the decoder's ReLU) of every image of a dataset in",
+            "all n orientations: float32 [N, n, 256], entry [i, p] for g^p x_i."})
+final class ActivationsCommand extends Subcommand {
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Base model folder (from 'esae train-base').")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "Dataset folder.")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Output .npy file.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.isDirectory(out)) {
+            throw new InputException("--out " + out + ": is a folder; expected a .npy file name");
+        }
+        ModelFiles.readConfig(model);
+        ShapesDataset dataset = DatasetFiles.read(data);
+        Path parent = out.toAbsolutePath().getParent();
+        Outputs.prepareFolder(parent, "--out");
+        CyclicGroup group = CyclicGroup.C4;
+        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, model)) {
+            float[] acts = Activations.extract(backend, ae, dataset.imagesAsFloats(), group,
+                    new ProgressBar(spec.commandLine().getErr(), "activations"));
+            Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
+            out().printf(Locale.ROOT, "wrote %s: float32[%d, %d, %d] (%s model)%n", out, dataset.size(), group.order(),
+                    Autoencoder.LATENT, ae.architecture().id());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.esae.cli;
+
+import dev.esae.BuildInfo;
+import dev.esae.InputException;
+import dev.esae.base.Architecture;
+import dev.esae.base.Autoencoder;
+import dev.esae.base.BaseModelConfig;
+import dev.esae.base.BaseTrainer;
+import dev.esae.compute.Backend;
+import dev.esae.io.Json;
+import dev.esae.train.LossHistory;
+import dev.esae.train.TrainingListener;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code esae bench}: training throughput of one stage on synthetic inputs, in the units of the
+ * PyTorch peer ({@code ../shared/bench/torch_peer.py}): the median epoch time, and canonical images
+ * per second.
+ */
+@Command(name = "bench",
+        description = {"Measure the training throughput of one stage on synthetic inputs (as the PyTorch peer does):",
+            "prints one JSON line with the median epoch time and images_per_s."})
+final class BenchCommand extends Subcommand {
+    @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp or cnn.")
+    String stage;
+
+    @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Images per epoch. Default: ${DEFAULT-VALUE}.")
+    int n;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", description = "Epochs timed (the median is reported). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Override
+    public Integer call() throws IOException {
+        Architecture arch = Architecture.fromId(stage);
+        if (arch == null) {
+            throw new InputException("--stage: expected mlp or cnn in this version, got '" + stage + "'");
+        }
+        Options.requirePositive("--n", n);
+        Options.requirePositive("--batch", batch);
+        Options.requirePositive("--epochs", epochs);
+        // The peer's inputs: binary images with about 20% of the pixels on.
+        SplittableRandom rng = new SplittableRandom(root.seed);
+        float[] images = new float[n * Autoencoder.IMAGE];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = rng.nextDouble() > 0.8 ? 1f : 0f;
+        }
+        try (Backend backend = root.openBackend().backend()) {
+            BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n);
+            LossHistory h = new BaseTrainer(backend, config, images).train(null, false, TrainingListener.SILENT);
+            List<Double> secs = new ArrayList<>(h.seconds());
+            Collections.sort(secs);
+            double median = secs.get(secs.size() / 2);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("stage", arch.id());
+            json.put("threads", backend.threads());
+            json.put("n", n);
+            json.put("batch", batch);
+            json.put("epochs", epochs);
+            json.put("device", backend.name());
+            json.put("epoch_s", Math.round(median * 1e4) / 1e4);
+            json.put("images_per_s", Math.round(n / median * 10) / 10.0);
+            json.put("esae", BuildInfo.version());
+            out().println(Json.write(json));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.esae.train;
+
+import dev.esae.InputException;
+import dev.esae.compute.Backend;
+import dev.esae.compute.Tensor;
+import dev.esae.io.ElementType;
+import dev.esae.io.HostArray;
+import dev.esae.io.Json;
+import dev.esae.io.SafeTensors;
+import dev.esae.nn.Adam;
+import dev.esae.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to resume training after an epoch, in one file written atomically
+ * ({@code train-state.safetensors}): the weights, Adam's moments (as PyTorch names them,
+ * {@code exp_avg} and {@code exp_avg_sq}), and in the metadata the epochs done, Adam's step count,
+ * the loss history and the training config. Being one file, it is never half of one epoch and half
+ * of another; the other outputs of a run are derived from it.
+ */
+public final class Checkpoint {
+    public static final String FILE = "train-state.safetensors";
+
+    /** What a checkpoint says beyond its tensors. */
+    public record State(int epochsDone, LossHistory history, Map<String, Object> config) {}
+
+    private Checkpoint() {}
+
+    /** Whether {@code dir} holds a checkpoint. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE));
+    }
+
+    public static void write(Path dir, Backend backend, Map<String, Parameter> params, Adam adam, int epochsDone,
+            LossHistory history, Map<String, Object> config) throws IOException {
+        Map<String, HostArray> tensors = new LinkedHashMap<>();
+        List<Parameter> order = new ArrayList<>(params.values());
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Parameter p = e.getValue();
+            tensors.put(e.getKey(), HostArray.ofFloats(backend.download(p.value()), p.shape()));
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            int i = order.indexOf(e.getValue());
+            int[] shape = e.getValue().shape();
+            tensors.put("adam." + e.getKey() + ".exp_avg", HostArray.ofFloats(backend.download(adam.firstMoment(i)), shape));
+            tensors.put("adam." + e.getKey() + ".exp_avg_sq", HostArray.ofFloats(backend.download(adam.secondMoment(i)), shape));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("epochs_done", Integer.toString(epochsDone));
+        meta.put("adam_steps", Long.toString(adam.steps()));
+        meta.put("history", history.toJson());
+        meta.put("config", Json.write(config));
+        SafeTensors.write(dir.resolve(FILE), tensors, meta);
+    }
+
+    /**
+     * Loads a checkpoint into {@code params} and {@code adam} (created the same way as when it was
+     * written) and returns its state.
+     */
+    public static State read(Path dir, Backend backend, Map<String, Parameter> params, Adam adam, int samplesPerEpoch) {
+        Path file = dir.resolve(FILE);
+        SafeTensors.Contents c = SafeTensors.read(file);
+        List<Parameter> order = new ArrayList<>(params.values());
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Parameter p = e.getValue();
+            int i = order.indexOf(p);
+            load(backend, c.require(file, e.getKey(), ElementType.FLOAT32, p.shape()), p.value());
+            load(backend, c.require(file, "adam." + e.getKey() + ".exp_avg", ElementType.FLOAT32, p.shape()), adam.firstMoment(i));
+            load(backend, c.require(file, "adam." + e.getKey() + ".exp_avg_sq", ElementType.FLOAT32, p.shape()), adam.secondMoment(i));
+        }
+        try {
+            int epochs = Integer.parseInt(c.metadata().get("epochs_done"));
+            adam.setSteps(Long.parseLong(c.metadata().get("adam_steps")));
+            LossHistory h = LossHistory.fromJson(c.metadata().get("history"), samplesPerEpoch);
+            Map<String, Object> config = Json.parseObject(c.metadata().get("config"));
+            if (h.epochs() != epochs) {
+                throw new InputException(file + ": its history has " + h.epochs() + " epochs but it says " + epochs + " are done");
+            }
+            return new State(epochs, h, config);
+        } catch (RuntimeException e) {
+            if (e instanceof InputException ie) {
+                throw ie;
+            }
+            throw new InputException(file + ": its metadata is incomplete or corrupt (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void load(Backend backend, HostArray a, Tensor into) {
+        try (Tensor t = backend.upload(a.toFloats(), into.shape())) {
+            backend.copy(t, into);
+        }
+    }
+}
