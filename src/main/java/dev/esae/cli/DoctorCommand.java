@@ -36,6 +36,7 @@ final class DoctorCommand extends Subcommand {
         row(out, "threads", threads + (root.threads == null ? " (all logical cores; set with --threads)" : " (--threads)"));
         row(out, "openblas", BuildInfo.get("openblas") + " (JavaCPP); runtime core " + OpenBlasCore.detect()
                 + ", build target " + OpenBlasCore.buildTarget());
+        row(out, "simd", dev.esae.compute.cpu.VectorSupport.describe());
         row(out, "opencv", opencv());
         row(out, "xgboost4j", xgboost());
         out.println("backends (tried from the highest priority):");

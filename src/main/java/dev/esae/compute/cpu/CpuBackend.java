@@ -230,6 +230,10 @@ public final class CpuBackend implements Backend {
                     xb.put(i, xb.get(i) + bb.get(i % cols));
                 }
             });
+        } else if (VectorSupport.available()) {
+            java.nio.ByteBuffer xb = cpu(x).b();
+            java.nio.ByteBuffer bb = cpu(bias).b();
+            parallel.forRange(rows, grain, (from, to) -> VectorOps.addRowVector(xb, bb, cols, from, to));
         } else {
             FloatBuffer xb = cpu(x).f();
             FloatBuffer bb = cpu(bias).f();
@@ -256,6 +260,10 @@ public final class CpuBackend implements Backend {
                     yb.put(i, v > 0 ? v : 0);
                 }
             });
+        } else if (VectorSupport.available()) {
+            java.nio.ByteBuffer xb = cpu(x).b();
+            java.nio.ByteBuffer yb = cpu(y).b();
+            parallel.forRange(intSize(x), ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(xb, yb, from, to));
         } else {
             FloatBuffer xb = cpu(x).f();
             FloatBuffer yb = cpu(y).f();
@@ -281,6 +289,11 @@ public final class CpuBackend implements Backend {
                     gi.put(i, o.get(i) > 0 ? g.get(i) : 0);
                 }
             });
+        } else if (VectorSupport.available()) {
+            java.nio.ByteBuffer g = cpu(gradOut).b();
+            java.nio.ByteBuffer o = cpu(output).b();
+            java.nio.ByteBuffer gi = cpu(gradIn).b();
+            parallel.forRange(intSize(gradOut), ELEMENTWISE_GRAIN, (from, to) -> VectorOps.reluBackward(g, o, gi, from, to));
         } else {
             FloatBuffer g = cpu(gradOut).f();
             FloatBuffer o = cpu(output).f();
@@ -443,6 +456,15 @@ public final class CpuBackend implements Backend {
         double bc2 = 1 - Math.pow(beta2, t);
         float stepSize = (float) (lr / bc1);
         float sqrtBc2 = (float) Math.sqrt(bc2);
+        if (VectorSupport.available()) {
+            java.nio.ByteBuffer pb = f32(param).b();
+            java.nio.ByteBuffer gb = f32(grad).b();
+            java.nio.ByteBuffer mbb = f32(m).b();
+            java.nio.ByteBuffer vbb = f32(v).b();
+            parallel.forRange(intSize(param), ELEMENTWISE_GRAIN,
+                    (from, to) -> VectorOps.adam(pb, gb, mbb, vbb, beta1, beta2, stepSize, sqrtBc2, eps, from, to));
+            return;
+        }
         float b1c = 1f - beta1;
         float b2c = 1f - beta2;
         parallel.forRange(intSize(param), ELEMENTWISE_GRAIN, (from, to) -> {

@@ -37,6 +37,8 @@ final class CpuTensor extends Tensor {
     /** Elements of this tensor only, index 0 = first element. Exactly one is non-null. */
     final FloatBuffer floats;
     final DoubleBuffer doubles;
+    /** The same elements as native-order bytes, for the SIMD loops. */
+    final java.nio.ByteBuffer bytes;
     final IntBuffer ints;
 
     CpuTensor(CpuBackend backend, DType dtype, int[] shape) {
@@ -61,6 +63,7 @@ final class CpuTensor extends Tensor {
         long byteLength = size() * dtype.bytes();
         java.nio.ByteBuffer bb = new BytePointer(storage.bytes).position(byteOffset).limit(byteOffset + byteLength)
                 .asByteBuffer().order(ByteOrder.nativeOrder());
+        this.bytes = bb;
         this.floats = dtype == DType.F32 ? bb.asFloatBuffer() : null;
         this.doubles = dtype == DType.F64 ? bb.asDoubleBuffer() : null;
         this.ints = dtype == DType.I32 ? bb.asIntBuffer() : null;
@@ -88,6 +91,11 @@ final class CpuTensor extends Tensor {
     FloatBuffer f() {
         checkLive();
         return floats;
+    }
+
+    java.nio.ByteBuffer b() {
+        checkLive();
+        return bytes;
     }
 
     DoubleBuffer d() {

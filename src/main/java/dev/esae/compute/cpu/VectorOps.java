@@ -1,0 +1,96 @@
+package dev.esae.compute.cpu;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD versions of the CPU backend's hottest float32 loops, through JDK 17's incubating Vector API
+ * (loaded straight from the tensors' direct buffers). Only loaded when {@link VectorSupport} says
+ * the module is present. Each element goes through the same float operations in the same order as
+ * in the scalar loops (Java fuses no multiply-add on either path), so the results are identical.
+ *
+ * <p>Arguments are byte buffers over whole tensors in native order, and element ranges.
+ */
+final class VectorOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private VectorOps() {}
+
+    /** Floats per vector register. */
+    static int lanes() {
+        return S.length();
+    }
+
+    private static FloatVector load(ByteBuffer b, int i) {
+        return FloatVector.fromByteBuffer(S, b, i * 4, NATIVE);
+    }
+
+    static void relu(ByteBuffer x, ByteBuffer y, int from, int to) {
+        int i = from;
+        for (int up = from + S.loopBound(to - from); i < up; i += S.length()) {
+            load(x, i).max(0f).intoByteBuffer(y, i * 4, NATIVE);
+        }
+        for (; i < to; i++) {
+            float v = x.getFloat(i * 4);
+            y.putFloat(i * 4, v > 0f ? v : 0f);
+        }
+    }
+
+    static void reluBackward(ByteBuffer g, ByteBuffer out, ByteBuffer gi, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(S);
+        for (int up = from + S.loopBound(to - from); i < up; i += S.length()) {
+            VectorMask<Float> on = load(out, i).compare(VectorOperators.GT, 0f);
+            zero.blend(load(g, i), on).intoByteBuffer(gi, i * 4, NATIVE);
+        }
+        for (; i < to; i++) {
+            gi.putFloat(i * 4, out.getFloat(i * 4) > 0f ? g.getFloat(i * 4) : 0f);
+        }
+    }
+
+    /** {@code x[r, :] += bias} for rows {@code [fromRow, toRow)} of width {@code cols}. */
+    static void addRowVector(ByteBuffer x, ByteBuffer bias, int cols, int fromRow, int toRow) {
+        int up = S.loopBound(cols);
+        for (int r = fromRow; r < toRow; r++) {
+            int base = r * cols;
+            int j = 0;
+            for (; j < up; j += S.length()) {
+                load(x, base + j).add(load(bias, j)).intoByteBuffer(x, (base + j) * 4, NATIVE);
+            }
+            for (; j < cols; j++) {
+                x.putFloat((base + j) * 4, x.getFloat((base + j) * 4) + bias.getFloat(j * 4));
+            }
+        }
+    }
+
+    /** The Adam update of {@link dev.esae.compute.Backend#adamStep}, with the scalars precomputed. */
+    static void adam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, float beta1, float beta2, float stepSize,
+            float sqrtBc2, float eps, int from, int to) {
+        float b1c = 1f - beta1;
+        float b2c = 1f - beta2;
+        int i = from;
+        for (int up = from + S.loopBound(to - from); i < up; i += S.length()) {
+            FloatVector gv = load(g, i);
+            FloatVector mv = load(m, i).mul(beta1).add(gv.mul(b1c));
+            FloatVector vv = load(v, i).mul(beta2).add(gv.mul(b2c).mul(gv));
+            mv.intoByteBuffer(m, i * 4, NATIVE);
+            vv.intoByteBuffer(v, i * 4, NATIVE);
+            FloatVector denom = vv.sqrt().div(sqrtBc2).add(eps);
+            load(p, i).sub(mv.mul(stepSize).div(denom)).intoByteBuffer(p, i * 4, NATIVE);
+        }
+        for (; i < to; i++) {
+            int o = i * 4;
+            float gi = g.getFloat(o);
+            float mi = beta1 * m.getFloat(o) + b1c * gi;
+            float vi = beta2 * v.getFloat(o) + b2c * gi * gi;
+            m.putFloat(o, mi);
+            v.putFloat(o, vi);
+            p.putFloat(o, p.getFloat(o) - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
+        }
+    }
+}
