@@ -34,7 +34,9 @@ final class DoctorCommand extends Subcommand {
         row(out, "memory", "JVM heap up to " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         int threads = root.threads();
         row(out, "threads", threads + (root.threads == null ? " (all logical cores; set with --threads)" : " (--threads)"));
+        String forced = System.getenv("OPENBLAS_CORETYPE");
         row(out, "openblas", BuildInfo.get("openblas") + " (JavaCPP); runtime core " + OpenBlasCore.detect()
+                + (forced == null || forced.isBlank() ? "" : " (forced by OPENBLAS_CORETYPE=" + forced + ")")
                 + ", build target " + OpenBlasCore.buildTarget());
         row(out, "simd", dev.esae.compute.cpu.VectorSupport.describe());
         row(out, "opencv", opencv());
