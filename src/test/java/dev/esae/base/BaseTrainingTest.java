@@ -102,6 +102,21 @@ class BaseTrainingTest {
     }
 
     @Test
+    void aNonFiniteLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws IOException {
+        float[] x = images(64, 6);
+        new BaseTrainer(cpu, new BaseModelConfig(Architecture.MLP, 1, 32, 1e-3f, 1, "t", 64), x).train(dir, false, TrainingListener.SILENT);
+        byte[] state = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
+        byte[] weights = Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS));
+        float[] poisoned = x.clone();
+        poisoned[123] = Float.NaN;
+        InputException e = assertThrows(InputException.class, () -> new BaseTrainer(cpu,
+                new BaseModelConfig(Architecture.MLP, 2, 32, 1e-3f, 1, "t", 64), poisoned).train(dir, true, TrainingListener.SILENT));
+        assertTrue(e.getMessage().startsWith("training diverged: the loss of epoch 2 is NaN"), e.getMessage());
+        assertArrayEquals(state, Files.readAllBytes(dir.resolve(Checkpoint.FILE)), "the checkpoint of epoch 1 is kept");
+        assertArrayEquals(weights, Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)));
+    }
+
+    @Test
     void activationsAreTheEncoderOnEachRotatedImage() {
         ShapesDataset d = ShapesDataset.generate(3, 11, catalog);
         CyclicGroup g = CyclicGroup.C4;
