@@ -56,6 +56,9 @@ public interface Backend extends AutoCloseable {
      */
     void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
 
+    /** {@code y += alpha * x} over all elements (same size and precision). */
+    void axpy(float alpha, Tensor x, Tensor y);
+
     // ---- elementwise ----
 
     /** {@code x[i, j] += bias[j]} in place, with x viewed as rows of {@code bias.size()} columns. */

@@ -15,7 +15,8 @@ public final class Parameter implements AutoCloseable {
     private final Tensor value;
     private final Tensor grad;
 
-    Parameter(Backend backend, DType dtype, String name, int[] shape, double[] init) {
+    /** A parameter of {@code shape} holding {@code init} (row-major), with a zero gradient. */
+    public Parameter(Backend backend, DType dtype, String name, int[] shape, double[] init) {
         this.name = name;
         this.shape = shape.clone();
         this.value = dtype == DType.F64 ? backend.uploadDoubles(init, shape) : backend.upload(toFloats(init), shape);

@@ -39,6 +39,7 @@ public final class SelfTest {
         t.gemm(true, false, 64, 33, 513, -1.5f, 1f);
         t.gemmBetaZeroIgnoresNaN();
         t.addRowVector(77, 53);
+        t.axpy(10_007, -0.75f);
         t.relu(3, 333);
         t.sumRows(129, 67, 0f);
         t.sumRows(1000, 3, 0.5f);
@@ -194,6 +195,19 @@ public final class SelfTest {
         try (Tensor x = backend.upload(xv, rows, cols); Tensor b = backend.upload(bv, cols)) {
             backend.addRowVector(x, b);
             add("addRowVector", "[" + rows + "," + cols + "]", relativeError(backend.download(x), ref), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void axpy(int n, float alpha) {
+        float[] xv = random(n);
+        float[] yv = random(n);
+        double[] ref = new double[n];
+        for (int i = 0; i < n; i++) {
+            ref[i] = yv[i] + (double) alpha * xv[i];
+        }
+        try (Tensor x = backend.upload(xv, n); Tensor y = backend.upload(yv, n)) {
+            backend.axpy(alpha, x, y);
+            add("axpy", "[" + n + "] alpha=" + alpha, relativeError(backend.download(y), ref), FLOAT_TOLERANCE);
         }
     }
 

@@ -211,6 +211,16 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        requireSameSize(x, y);
+        if (isF64(x, y)) {
+            openblas_nolapack.cblas_daxpy(intSize(x), alpha, cpu(x).doublePointer(), 1, cpu(y).doublePointer(), 1);
+        } else {
+            openblas_nolapack.cblas_saxpy(intSize(x), alpha, cpu(x).floatPointer(), 1, cpu(y).floatPointer(), 1);
+        }
+    }
+
     // ---- elementwise ----
 
     @Override
