@@ -7,6 +7,9 @@ import dev.esae.base.Autoencoder;
 import dev.esae.base.BaseModelConfig;
 import dev.esae.base.BaseTrainer;
 import dev.esae.compute.Backend;
+import dev.esae.equivariance.ActivationSet;
+import dev.esae.equivariance.TransformConfig;
+import dev.esae.equivariance.TransformFit;
 import dev.esae.io.Json;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Option;
         description = {"Measure the training throughput of one stage on synthetic inputs (as the PyTorch peer does):",
             "prints one JSON line with the median epoch time and images_per_s."})
 final class BenchCommand extends Subcommand {
-    @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp or cnn.")
+    @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp, cnn or fitm.")
     String stage;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Images per epoch. Default: ${DEFAULT-VALUE}.")
@@ -44,12 +47,15 @@ final class BenchCommand extends Subcommand {
     @Override
     public Integer call() throws IOException {
         Architecture arch = Architecture.fromId(stage);
-        if (arch == null) {
-            throw new InputException("--stage: expected mlp or cnn in this version, got '" + stage + "'");
+        if (arch == null && !stage.equals("fitm")) {
+            throw new InputException("--stage: expected mlp, cnn or fitm in this version, got '" + stage + "'");
         }
         Options.requirePositive("--n", n);
         Options.requirePositive("--batch", batch);
         Options.requirePositive("--epochs", epochs);
+        if (arch == null) {
+            return benchFitM();
+        }
         // The peer's inputs: binary images with about 20% of the pixels on.
         SplittableRandom rng = new SplittableRandom(root.seed);
         float[] images = new float[n * Autoencoder.IMAGE];
@@ -59,21 +65,47 @@ final class BenchCommand extends Subcommand {
         try (Backend backend = root.openBackend().backend()) {
             BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n);
             LossHistory h = new BaseTrainer(backend, config, images).train(null, false, TrainingListener.SILENT);
-            List<Double> secs = new ArrayList<>(h.seconds());
-            Collections.sort(secs);
-            double median = secs.get(secs.size() / 2);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("stage", arch.id());
-            json.put("threads", backend.threads());
-            json.put("n", n);
-            json.put("batch", batch);
-            json.put("epochs", epochs);
-            json.put("device", backend.name());
-            json.put("epoch_s", Math.round(median * 1e4) / 1e4);
-            json.put("images_per_s", Math.round(n / median * 10) / 10.0);
-            json.put("esae", BuildInfo.version());
-            out().println(Json.write(json));
+            report(arch.id(), backend, h);
         }
         return ExitCodes.OK;
+    }
+
+    /** Fitting M on the peer's synthetic activations: Gaussian [n, 4, 256] with a random scale per dimension. */
+    private int benchFitM() {
+        int order = 4;
+        int d = 256;
+        SplittableRandom rng = new SplittableRandom(root.seed);
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            scale[j] = rng.nextDouble();
+        }
+        float[] acts = new float[n * order * d];
+        for (int i = 0; i < acts.length; i++) {
+            acts[i] = (float) (rng.nextGaussian() * scale[i % d]);
+        }
+        try (Backend backend = root.openBackend().backend()) {
+            TransformFit.Result r = TransformFit.fit(backend, new ActivationSet(acts, n, order, d),
+                    new TransformConfig(epochs, batch, 1e-3f, root.seed, 0f), TrainingListener.SILENT);
+            report("fitm", backend, r.history());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Prints the JSON line: the median epoch and canonical inputs per second. */
+    private void report(String name, Backend backend, LossHistory h) {
+        List<Double> secs = new ArrayList<>(h.seconds());
+        Collections.sort(secs);
+        double median = secs.get(secs.size() / 2);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("stage", name);
+        json.put("threads", backend.threads());
+        json.put("n", n);
+        json.put("batch", batch);
+        json.put("epochs", epochs);
+        json.put("device", backend.name());
+        json.put("epoch_s", Math.round(median * 1e4) / 1e4);
+        json.put("images_per_s", Math.round(n / median * 10) / 10.0);
+        json.put("esae", BuildInfo.version());
+        out().println(Json.write(json));
     }
 }

@@ -162,7 +162,53 @@ class CliTest {
         assertUserError(esae("train-base", "--arch", "cnn", "--data", d, "--out", o), "labels.npy: not a readable .npy array");
         assertUserError(esae("activations", "--model", dir.toString(), "--data", d, "--out", dir.resolve("a.npy").toString()),
                 "not a base model folder");
-        assertUserError(esae("bench", "--stage", "gpt"), "--stage: expected mlp or cnn");
+        assertUserError(esae("bench", "--stage", "gpt"), "--stage: expected mlp, cnn or fitm");
+    }
+
+    @Test
+    void fitMWritesItsReportAndRefusesBadActivations() throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        float[] a = new float[50 * 4 * 6];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 50, 4, 6));
+        Path out = dir.resolve("m");
+        Run r = esae("fit-m", "--acts", acts.toString(), "--epochs", "2", "--out", out.toString(), "--cycle-weight", "0.5");
+        assertEquals(0, r.code(), r.err());
+        java.util.Map<String, Object> report = dev.esae.io.Json.parseObject(Files.readString(out.resolve("r2.json")));
+        for (String k : new String[] {"fitted", "identity", "lstsq", "fitted_cycle", "cycle_error"}) {
+            assertTrue(report.containsKey(k), "r2.json has " + k);
+        }
+        assertEquals(3, ((java.util.List<?>) ((java.util.Map<?, ?>) report.get("fitted")).get("per_p")).size());
+        assertEquals(java.util.List.of("M", "M_cycle"),
+                java.util.List.copyOf(dev.esae.io.SafeTensors.read(out.resolve("M.safetensors")).tensors().keySet()));
+        assertTrue(Files.size(out.resolve("r2.png")) > 1000);
+
+        String o = dir.resolve("bad").toString();
+        Path flat = dir.resolve("flat.npy");
+        Npy.write(flat, HostArray.ofFloats(java.util.Arrays.copyOf(a, 200 * 6), 200, 6));
+        assertUserError(esae("fit-m", "--acts", flat.toString(), "--out", o), "needs --powers FILE");
+        Path powers = dir.resolve("p.npy");
+        long[] p = new long[200];
+        for (int i = 0; i < 200; i++) {
+            p[i] = (i * 7) % 4;
+        }
+        Npy.write(powers, HostArray.ofLongs(p, 200));
+        assertUserError(esae("fit-m", "--acts", flat.toString(), "--powers", powers.toString(), "--out", o), "whole orbits in order");
+        for (int i = 0; i < 200; i++) {
+            p[i] = i % 4;
+        }
+        Npy.write(powers, HostArray.ofLongs(p, 200));
+        assertEquals(0, esae("fit-m", "--acts", flat.toString(), "--powers", powers.toString(), "--epochs", "1", "--out", o).code());
+        float[] withNaN = a.clone();
+        withNaN[4 * 6 + 5] = Float.NaN;
+        Npy.write(acts, HostArray.ofFloats(withNaN, 50, 4, 6));
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o), "holds NaN at [1, 0, 5]; activations must be finite");
+        Npy.write(acts, HostArray.ofFloats(java.util.Arrays.copyOf(a, 50 * 6), 50, 1, 6));
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o), "n = 1 orientation(s)");
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o, "--cycle-weight", "-1"), "--cycle-weight");
     }
 
     @Test

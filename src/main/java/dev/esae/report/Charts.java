@@ -1,0 +1,81 @@
+package dev.esae.report;
+
+import dev.esae.io.AtomicFiles;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/** PNG charts drawn with JFreeChart in headless mode and written atomically. */
+public final class Charts {
+    /** A colour per series, readable in print and by colour-blind readers (Okabe–Ito). */
+    private static final Color[] PALETTE = {new Color(0, 114, 178), new Color(230, 159, 0), new Color(0, 158, 115),
+        new Color(204, 121, 167), new Color(86, 180, 233), new Color(213, 94, 0)};
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /**
+     * Grouped bars: one group per category, one bar per series.
+     *
+     * @param series values by series name, each list aligned with {@code categories}
+     */
+    public static void groupedBars(Path file, String title, String categoryLabel, String valueLabel, List<String> categories,
+            Map<String, List<Double>> series, Double lower, Double upper) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+            for (int i = 0; i < categories.size(); i++) {
+                data.addValue(e.getValue().get(i), e.getKey(), categories.get(i));
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart(title, categoryLabel, valueLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        style(chart);
+        BarRenderer r = (BarRenderer) plot.getRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setItemMargin(0.05);
+        for (int i = 0; i < series.size(); i++) {
+            r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+        }
+        NumberAxis axis = (NumberAxis) plot.getRangeAxis();
+        if (lower != null && upper != null) {
+            axis.setRange(lower, upper);
+        }
+        write(file, chart, 720, 440);
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        if (chart.getPlot() instanceof CategoryPlot p) {
+            p.setBackgroundPaint(Color.WHITE);
+            p.setRangeGridlinePaint(new Color(200, 200, 200));
+            p.setOutlineVisible(false);
+        }
+    }
+
+    static void write(Path file, JFreeChart chart, int width, int height) throws IOException {
+        BufferedImage img = chart.createBufferedImage(width, height);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", bytes);
+        AtomicFiles.write(file, bytes.toByteArray());
+    }
+}
