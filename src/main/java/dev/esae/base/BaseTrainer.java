@@ -7,7 +7,7 @@ import dev.esae.compute.Tensor;
 import dev.esae.data.CyclicGroup;
 import dev.esae.nn.Adam;
 import dev.esae.train.Checkpoint;
-import dev.esae.train.EpochRandom;
+import dev.esae.train.EpochLoop;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
 import java.io.IOException;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * Trains a base autoencoder (SPEC §2): MSE to the input, Adam, each epoch over the images in a
@@ -61,12 +60,10 @@ public final class BaseTrainer {
         CyclicGroup group = CyclicGroup.C4;
         try (Autoencoder model = Autoencoder.create(backend, DType.F32, config.architecture(), config.seed());
              Tensor data = backend.upload(images, count, Autoencoder.IMAGE);
-             Tensor order = backend.zeros(DType.I32, count);
              Tensor gathered = backend.zeros(DType.F32, batch, Autoencoder.SIDE, Autoencoder.SIDE);
              Tensor input = backend.zeros(DType.F32, batch, Autoencoder.SIDE, Autoencoder.SIDE);
              Tensor grad = backend.zeros(DType.F32, batch, Autoencoder.IMAGE);
              Tensor loss = backend.zeros(DType.F32, 1);
-             Tensor lossSum = backend.zeros(DType.F32, 1);
              Adam adam = new Adam(backend, new ArrayList<>(model.namedParameters().values()), config.learningRate())) {
             LossHistory history = new LossHistory(count);
             if (resume && out != null && Checkpoint.exists(out)) {
@@ -74,48 +71,29 @@ public final class BaseTrainer {
                 requireSameRun(out, state.config());
                 history = state.history();
             }
-            int batches = batchesPerEpoch();
-            listener.onStart(history.epochs(), config.epochs(), batches, count);
-            for (int epoch = history.epochs(); epoch < config.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                SplittableRandom rng = EpochRandom.of(config.seed(), epoch);
-                try (Tensor perm = backend.uploadInts(EpochRandom.permutation(rng, count), count)) {
-                    backend.copy(perm, order);
-                }
-                backend.fill(lossSum, 0f);
-                for (int b = 0; b < batches; b++) {
-                    int start = b * batch;
-                    int size = Math.min(batch, count - start);
-                    int power = rng.nextInt(group.order());
-                    Tensor g = size == batch ? gathered : gathered.rows(0, size);
-                    Tensor x = size == batch ? input : input.rows(0, size);
-                    backend.gatherRows(data, order.rows(start, size), g.reshape(size, Autoencoder.IMAGE));
-                    backend.rot90(g, group.quarterTurns(power), x);
-                    Tensor flat = x.reshape(size, Autoencoder.IMAGE);
-                    Tensor gr = size == batch ? grad : grad.rows(0, size);
-                    backend.mseLoss(model.forward(flat), flat, gr, loss);
-                    model.backward(gr);
-                    adam.step();
-                    backend.addRowVector(lossSum, loss);
-                    int done = b + 1;
-                    int e = epoch;
-                    listener.onBatch(e, done, () -> backend.download(lossSum)[0] / done);
-                }
-                double epochLoss = backend.download(lossSum)[0] / batches;
-                double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                if (!Double.isFinite(epochLoss)) {
-                    throw new InputException("training diverged: the loss of epoch " + (epoch + 1) + " is " + epochLoss
-                            + (out == null ? "" : "; the last good checkpoint in " + out + " is kept"));
-                }
-                history.add(epochLoss, trainSeconds);
+            EpochLoop.Step step = (indices, size, rng, lossSum) -> {
+                int power = rng.nextInt(group.order());
+                Tensor g = size == batch ? gathered : gathered.rows(0, size);
+                Tensor x = size == batch ? input : input.rows(0, size);
+                backend.gatherRows(data, indices, g.reshape(size, Autoencoder.IMAGE));
+                backend.rot90(g, group.quarterTurns(power), x);
+                Tensor flat = x.reshape(size, Autoencoder.IMAGE);
+                Tensor gr = size == batch ? grad : grad.rows(0, size);
+                backend.mseLoss(model.forward(flat), flat, gr, loss);
+                model.backward(gr);
+                adam.step();
+                backend.axpy(1f, loss, lossSum);
+            };
+            EpochLoop.EpochEnd end = h -> {
                 if (out != null) {
-                    Map<String, Object> json = config.toJson(history.epochs(), epochLoss);
-                    Checkpoint.write(out, backend, model.namedParameters(), adam, history.epochs(), history, json);
+                    Map<String, Object> json = config.toJson(h.epochs(), h.last());
+                    Checkpoint.write(out, backend, model.namedParameters(), adam, h.epochs(), h, json);
                     ModelFiles.save(out, backend, model, json);
-                    history.writeCsv(out.resolve("loss.csv"));
+                    h.writeCsv(out.resolve("loss.csv"));
                 }
-                listener.onEpoch(epoch, epochLoss, trainSeconds);
-            }
+            };
+            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training",
+                    out == null ? "" : "; the last good checkpoint in " + out + " is kept", step, end);
             if (out != null) {
                 Reconstructions.write(out.resolve(RECONSTRUCTIONS), backend, model, images, Math.min(16, count));
             }

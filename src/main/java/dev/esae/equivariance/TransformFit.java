@@ -1,17 +1,15 @@
 package dev.esae.equivariance;
 
-import dev.esae.InputException;
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import dev.esae.nn.Adam;
 import dev.esae.nn.Parameter;
-import dev.esae.train.EpochRandom;
+import dev.esae.train.EpochLoop;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Fits the matrix M with {@code M^p ψ(x) ≈ ψ(g^p x)} (SPEC §3), starting from the identity.
@@ -33,18 +31,15 @@ public final class TransformFit {
         int d = acts.dim();
         int count = acts.count();
         int batch = Math.min(config.batch(), count);
-        int batches = (count + batch - 1) / batch;
         double[] identity = new double[d * d];
         for (int i = 0; i < d; i++) {
             identity[i * d + i] = 1;
         }
         List<Tensor> owned = new ArrayList<>();
-        CyclePenalty cycle = null;
+        CyclePenalty cycle = config.cycleWeight() > 0 ? new CyclePenalty(backend, DType.F32, d, n, config.cycleWeight()) : null;
         try (Parameter m = new Parameter(backend, DType.F32, "M", new int[] {d, d}, identity);
              Adam adam = new Adam(backend, List.of(m), config.learningRate());
-             Tensor order = backend.zeros(DType.I32, count);
-             Tensor loss = backend.zeros(DType.F32, 1);
-             Tensor lossSum = backend.zeros(DType.F32, 1)) {
+             Tensor loss = backend.zeros(DType.F32, 1)) {
             Tensor[] data = new Tensor[n];
             Tensor[] a = new Tensor[n];
             Tensor[] y = new Tensor[n];
@@ -52,52 +47,31 @@ public final class TransformFit {
             for (int p = 0; p < n; p++) {
                 data[p] = own(owned, backend.upload(acts.orientation(p), count, d));
                 a[p] = own(owned, backend.zeros(DType.F32, batch, d));
-                y[p] = p == 0 ? a[0] : own(owned, backend.zeros(DType.F32, batch, d));
+                y[p] = own(owned, backend.zeros(DType.F32, batch, d));
                 g[p] = own(owned, backend.zeros(DType.F32, batch, d));
             }
-            if (config.cycleWeight() > 0) {
-                cycle = new CyclePenalty(backend, DType.F32, d, n, config.cycleWeight());
-            }
-            LossHistory history = new LossHistory(count);
-            listener.onStart(0, config.epochs(), batches, count);
-            for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                SplittableRandom rng = EpochRandom.of(config.seed(), epoch);
-                try (Tensor perm = backend.uploadInts(EpochRandom.permutation(rng, count), count)) {
-                    backend.copy(perm, order);
+            EpochLoop.Step step = (indices, size, rng, lossSum) -> {
+                Tensor[] av = new Tensor[n];
+                Tensor[] yv = new Tensor[n];
+                Tensor[] gv = new Tensor[n];
+                for (int p = 0; p < n; p++) {
+                    av[p] = size == batch ? a[p] : a[p].rows(0, size);
+                    yv[p] = size == batch ? y[p] : y[p].rows(0, size);
+                    gv[p] = size == batch ? g[p] : g[p].rows(0, size);
+                    backend.gatherRows(data[p], indices, av[p]);
                 }
-                backend.fill(lossSum, 0f);
-                for (int b = 0; b < batches; b++) {
-                    int start = b * batch;
-                    int size = Math.min(batch, count - start);
-                    Tensor idx = order.rows(start, size);
-                    Tensor[] av = new Tensor[n];
-                    Tensor[] yv = new Tensor[n];
-                    Tensor[] gv = new Tensor[n];
-                    for (int p = 0; p < n; p++) {
-                        av[p] = size == batch ? a[p] : a[p].rows(0, size);
-                        yv[p] = p == 0 ? av[0] : size == batch ? y[p] : y[p].rows(0, size);
-                        gv[p] = size == batch ? g[p] : g[p].rows(0, size);
-                        backend.gatherRows(data[p], idx, av[p]);
-                    }
-                    PowerLoss.forwardBackward(backend, m.value(), m.grad(), av, yv, gv, loss, lossSum);
-                    if (cycle != null) {
-                        cycle.addLossAndGradient(m.value(), m.grad(), lossSum);
-                    }
-                    adam.step();
-                    int done = b + 1;
-                    listener.onBatch(epoch, done, () -> backend.download(lossSum)[0] / done);
+                PowerLoss.forwardBackward(backend, m.value(), m.grad(), av, yv, gv, loss, lossSum);
+                if (cycle != null) {
+                    cycle.addLossAndGradient(m.value(), m.grad(), lossSum);
                 }
-                double epochLoss = backend.download(lossSum)[0] / batches;
-                if (!Double.isFinite(epochLoss)) {
-                    throw new InputException("fitting M diverged: the loss of epoch " + (epoch + 1) + " is " + epochLoss
-                            + " (try a smaller --lr or --cycle-weight)");
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                history.add(epochLoss, secs);
-                listener.onEpoch(epoch, epochLoss, secs);
-            }
+                adam.step();
+            };
+            LossHistory history = EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, new LossHistory(count),
+                    listener, "fitting M", " (try a smaller --lr or --cycle-weight)", step, h -> { });
             return new Result(backend.download(m.value()), history);
+        } catch (java.io.IOException e) {
+            // The epoch hook writes nothing here; EpochLoop only declares the exception for trainers that do.
+            throw new java.io.UncheckedIOException(e);
         } finally {
             owned.forEach(Tensor::close);
             if (cycle != null) {

@@ -1,0 +1,68 @@
+package dev.esae.train;
+
+import dev.esae.InputException;
+import dev.esae.compute.Backend;
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import java.io.IOException;
+import java.util.SplittableRandom;
+
+/**
+ * The epoch loop every trainer shares: each epoch visits the samples in an order drawn from
+ * (seed, epoch) in batches, sums the batch losses on the device, stops with a clear message when
+ * the loss is not finite, records the epoch's loss and time, and hands over to the trainer after
+ * each epoch (for checkpoints) before telling the listener.
+ */
+public final class EpochLoop {
+    /** One training step on the samples {@code indices} (an int tensor of {@code size}); adds its loss to {@code lossSum}. */
+    @FunctionalInterface
+    public interface Step {
+        void run(Tensor indices, int size, SplittableRandom epochRandom, Tensor lossSum);
+    }
+
+    /** Called after each finished epoch, before the listener (a checkpoint goes here). */
+    @FunctionalInterface
+    public interface EpochEnd {
+        void run(LossHistory history) throws IOException;
+    }
+
+    private EpochLoop() {}
+
+    /**
+     * Runs epochs {@code history.epochs() .. epochs-1}.
+     *
+     * @param what names the run in the divergence message, e.g. "training"
+     * @param keptHint appended to the divergence message (e.g. where the last checkpoint is), or ""
+     */
+    public static LossHistory run(Backend backend, long seed, int epochs, int count, int batch, LossHistory history,
+            TrainingListener listener, String what, String keptHint, Step step, EpochEnd end) throws IOException {
+        int batches = (count + batch - 1) / batch;
+        listener.onStart(history.epochs(), epochs, batches, count);
+        try (Tensor order = backend.zeros(DType.I32, count); Tensor lossSum = backend.zeros(DType.F32, 1)) {
+            for (int epoch = history.epochs(); epoch < epochs; epoch++) {
+                long t0 = System.nanoTime();
+                SplittableRandom rng = EpochRandom.of(seed, epoch);
+                try (Tensor perm = backend.uploadInts(EpochRandom.permutation(rng, count), count)) {
+                    backend.copy(perm, order);
+                }
+                backend.fill(lossSum, 0f);
+                for (int b = 0; b < batches; b++) {
+                    int start = b * batch;
+                    int size = Math.min(batch, count - start);
+                    step.run(order.rows(start, size), size, rng, lossSum);
+                    int done = b + 1;
+                    listener.onBatch(epoch, done, () -> backend.download(lossSum)[0] / done);
+                }
+                double loss = backend.download(lossSum)[0] / batches;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (!Double.isFinite(loss)) {
+                    throw new InputException(what + " diverged: the loss of epoch " + (epoch + 1) + " is " + loss + keptHint);
+                }
+                history.add(loss, seconds);
+                end.run(history);
+                listener.onEpoch(epoch, loss, seconds);
+            }
+        }
+        return history;
+    }
+}
