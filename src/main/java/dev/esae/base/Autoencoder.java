@@ -118,6 +118,11 @@ public final class Autoencoder implements AutoCloseable {
         return all;
     }
 
+    /** GEMM FLOPs of one training step per image (see {@link dev.esae.nn.Layer#trainingFlopsPerSample()}). */
+    public long trainingFlopsPerImage() {
+        return encoder.trainingFlopsPerSample() + decoder.trainingFlopsPerSample();
+    }
+
     /** Number of trainable values. */
     public long parameterCount() {
         long n = 0;

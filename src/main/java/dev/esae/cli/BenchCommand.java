@@ -65,7 +65,11 @@ final class BenchCommand extends Subcommand {
         try (Backend backend = root.openBackend().backend()) {
             BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n);
             LossHistory h = new BaseTrainer(backend, config, images).train(null, false, TrainingListener.SILENT);
-            report(arch.id(), backend, h);
+            long flops;
+            try (Autoencoder shape = Autoencoder.create(backend, dev.esae.compute.DType.F32, arch, 0)) {
+                flops = shape.trainingFlopsPerImage();
+            }
+            report(arch.id(), backend, h, flops);
         }
         return ExitCodes.OK;
     }
@@ -86,13 +90,14 @@ final class BenchCommand extends Subcommand {
         try (Backend backend = root.openBackend().backend()) {
             TransformFit.Result r = TransformFit.fit(backend, new ActivationSet(acts, n, order, d),
                     new TransformConfig(epochs, batch, 1e-3f, root.seed, 0f), TrainingListener.SILENT);
-            report("fitm", backend, r.history());
+            // Per input: n-1 forward products, n-1 weight-gradient products, n-2 input-gradient products, each 2 d^2.
+            report("fitm", backend, r.history(), 2L * d * d * (3L * (order - 1) - 1));
         }
         return ExitCodes.OK;
     }
 
-    /** Prints the JSON line: the median epoch and canonical inputs per second. */
-    private void report(String name, Backend backend, LossHistory h) {
+    /** Prints the JSON line: the median epoch, canonical inputs per second, and the GEMM GFLOP/s achieved. */
+    private void report(String name, Backend backend, LossHistory h, long flopsPerInput) {
         List<Double> secs = new ArrayList<>(h.seconds());
         Collections.sort(secs);
         double median = secs.get(secs.size() / 2);
@@ -105,6 +110,8 @@ final class BenchCommand extends Subcommand {
         json.put("device", backend.name());
         json.put("epoch_s", Math.round(median * 1e4) / 1e4);
         json.put("images_per_s", Math.round(n / median * 10) / 10.0);
+        json.put("gflop_per_image", Math.round(flopsPerInput / 1e5) / 1e4);
+        json.put("gflops", Math.round(flopsPerInput * (n / median) / 1e8) / 10.0);
         json.put("esae", BuildInfo.version());
         out().println(Json.write(json));
     }

@@ -68,6 +68,11 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public long trainingFlopsPerSample() {
+        return 2L * geometry.outPositions() * geometry.patchSize() * outChannels * (inputGrad ? 3 : 2);
+    }
+
+    @Override
     public Tensor forward(Tensor input) {
         lastBatch = input.dim(0);
         int rows = lastBatch * geometry.outPositions();

@@ -79,6 +79,11 @@ public final class ConvTranspose2d implements Layer {
     }
 
     @Override
+    public long trainingFlopsPerSample() {
+        return 2L * inH * inW * inChannels * geometry.patchSize() * (inputGrad ? 3 : 2);
+    }
+
+    @Override
     public Tensor forward(Tensor input) {
         int batch = input.dim(0);
         int rows = batch * inH * inW;

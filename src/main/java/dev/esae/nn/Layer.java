@@ -29,6 +29,13 @@ public interface Layer extends AutoCloseable {
      */
     Tensor backward(Tensor gradOutput);
 
+    /**
+     * Floating-point operations of one training step per sample: the GEMMs of the forward pass,
+     * the weight gradient, and the input gradient when it is computed (elementwise work is not
+     * counted: it is memory-bound, and small beside the products).
+     */
+    long trainingFlopsPerSample();
+
     /** Trainable parameters, in a fixed order (none for ReLU). */
     List<Parameter> parameters();
 

@@ -49,6 +49,11 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public long trainingFlopsPerSample() {
+        return 2L * in * out * (inputGrad ? 3 : 2);
+    }
+
+    @Override
     public Tensor forward(Tensor input) {
         int batch = input.dim(0);
         lastInput = input.reshape(batch, in);

@@ -36,6 +36,11 @@ public final class ReLU implements Layer {
     }
 
     @Override
+    public long trainingFlopsPerSample() {
+        return 0;
+    }
+
+    @Override
     public Tensor forward(Tensor input) {
         int batch = input.dim(0);
         lastOutput = output.rows(batch);

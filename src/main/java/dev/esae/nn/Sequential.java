@@ -47,6 +47,15 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public long trainingFlopsPerSample() {
+        long f = 0;
+        for (Layer l : layers) {
+            f += l.trainingFlopsPerSample();
+        }
+        return f;
+    }
+
+    @Override
     public Tensor forward(Tensor input) {
         Tensor x = input;
         for (Layer l : layers) {
