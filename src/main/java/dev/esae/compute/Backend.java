@@ -125,6 +125,34 @@ public interface Backend extends AutoCloseable {
      */
     void topk(Tensor x, int k, Tensor values, Tensor indices);
 
+    // ---- sparse rows (TopK SAEs: work over the K selected latents only) ----
+
+    /**
+     * Sparse decode: {@code out[b, :] = Σ_k values[b, k] · rows[indices[b, k], :]}, i.e. {@code z W}
+     * for a z that is non-zero only at {@code indices}. {@code values, indices [B, K]},
+     * {@code rows [L, D]}, {@code out [B, D]} (overwritten).
+     */
+    void sparseDecode(Tensor values, Tensor indices, Tensor rows, Tensor out);
+
+    /**
+     * Sparse weight gradient: {@code rowsGrad[indices[b, k], :] += values[b, k] · x[b, :]} for all b,
+     * k ({@code z^T x} restricted to the selected rows). Each row sums its terms in (b, k) order,
+     * so the result does not depend on the thread count.
+     */
+    void sparseOuterAccumulate(Tensor values, Tensor indices, Tensor x, Tensor rowsGrad);
+
+    /** Sparse dots: {@code out[b, k] = ⟨x[b, :], rows[indices[b, k], :]⟩}, {@code (x W^T)} at the selected entries. */
+    void sparseDots(Tensor x, Tensor indices, Tensor rows, Tensor out);
+
+    /** Scales each row of {@code w [L, D]} to unit L2 norm; a zero row stays zero. */
+    void normalizeRows(Tensor w);
+
+    /**
+     * Removes from each row of {@code grad} its component along the same row of {@code w} (unit
+     * rows): {@code grad[i] -= ⟨grad[i], w[i]⟩ w[i]}, so a step keeps the rows' norms to first order.
+     */
+    void projectOutRows(Tensor grad, Tensor w);
+
     // ---- images ----
 
     /**

@@ -142,6 +142,52 @@ public final class ReferenceOps {
         return out;
     }
 
+    /** The dense {@code z [B, L]} that (values, indices) stand for, repeated indices summed. */
+    public static double[] densify(float[] values, int[] indices, int b, int k, int l) {
+        double[] z = new double[b * l];
+        for (int r = 0; r < b; r++) {
+            for (int q = 0; q < k; q++) {
+                z[r * l + indices[r * k + q]] += values[r * k + q];
+            }
+        }
+        return z;
+    }
+
+    /** Dense {@code z W} in double: {@code [B, L] · [L, D]}. */
+    public static double[] denseDecode(double[] z, float[] w, int b, int l, int d) {
+        double[] out = new double[b * d];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < l; i++) {
+                double zi = z[r * l + i];
+                if (zi != 0) {
+                    for (int j = 0; j < d; j++) {
+                        out[r * d + j] += zi * w[i * d + j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Dense {@code start + z^T x} in double: {@code [L, B] · [B, D]}. */
+    public static double[] denseOuter(double[] z, float[] x, float[] start, int b, int l, int d) {
+        double[] out = new double[l * d];
+        for (int i = 0; i < l * d; i++) {
+            out[i] = start[i];
+        }
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < l; i++) {
+                double zi = z[r * l + i];
+                if (zi != 0) {
+                    for (int j = 0; j < d; j++) {
+                        out[i * d + j] += zi * x[r * d + j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Clockwise rotation of each square image, pixel by pixel through {@link Rot90}. */
     public static float[] rot90(float[] images, int batch, int size, int quarterTurns) {
         float[] out = new float[images.length];

@@ -63,6 +63,13 @@ public final class SelfTest {
         t.adam(1003, 1);
         t.adam(257, 1000);
         t.gatherRows(50, 37, 19);
+        // Sparse decoder paths: an SAE's shapes, then awkward ones (K = L, K near the limits, odd D).
+        t.sparse(64 * 4, 2048, 256, 32, false);
+        t.sparse(7, 301, 19, 128, true);
+        t.sparse(5, 9, 3, 9, false);
+        t.sparse(1, 65_536, 8, 1, false);
+        t.rowNorms(2048, 256);
+        t.rowNorms(13, 7);
         return List.copyOf(t.checks);
     }
 
@@ -350,6 +357,81 @@ public final class SelfTest {
              Tensor d = backend.zeros(DType.F32, picks, width)) {
             backend.gatherRows(s, i, d);
             add("gatherRows", "[" + srcRows + "," + width + "] pick " + picks, mismatch(backend.download(d), ref), 0);
+        }
+    }
+
+    /** Indices drawn at random (repeats across rows; within rows too when {@code repeats}). */
+    private int[] indices(int b, int k, int l, boolean repeats) {
+        int[] idx = new int[b * k];
+        for (int r = 0; r < b; r++) {
+            int[] perm = repeats ? null : dev.esae.train.EpochRandom.permutation(rng, l);
+            for (int q = 0; q < k; q++) {
+                idx[r * k + q] = repeats ? rng.nextInt(l) : perm[q];
+            }
+        }
+        return idx;
+    }
+
+    private void sparse(int b, int l, int d, int k, boolean repeats) {
+        float[] vals = random(b * k);
+        for (int i = 0; i < vals.length; i += 5) {
+            vals[i] = 0f;
+        }
+        int[] idx = indices(b, k, l, repeats);
+        float[] w = random(l * d);
+        float[] x = random(b * d);
+        float[] start = random(l * d);
+        double[] z = ReferenceOps.densify(vals, idx, b, k, l);
+        double[] refDecode = ReferenceOps.denseDecode(z, w, b, l, d);
+        double[] refOuter = ReferenceOps.denseOuter(z, x, start, b, l, d);
+        double[] refDots = new double[b * k];
+        for (int r = 0; r < b; r++) {
+            for (int q = 0; q < k; q++) {
+                for (int j = 0; j < d; j++) {
+                    refDots[r * k + q] += (double) x[r * d + j] * w[idx[r * k + q] * d + j];
+                }
+            }
+        }
+        String c = "B" + b + " L" + l + " D" + d + " K" + k + (repeats ? " repeats" : "");
+        try (Tensor tv = backend.upload(vals, b, k); Tensor ti = backend.uploadInts(idx, b, k); Tensor tw = backend.upload(w, l, d);
+             Tensor tx = backend.upload(x, b, d); Tensor out = backend.zeros(DType.F32, b, d); Tensor g = backend.upload(start, l, d);
+             Tensor dots = backend.zeros(DType.F32, b, k)) {
+            backend.fill(out, Float.NaN);
+            backend.sparseDecode(tv, ti, tw, out);
+            add("sparseDecode", c, relativeError(backend.download(out), refDecode), FLOAT_TOLERANCE);
+            backend.sparseOuterAccumulate(tv, ti, tx, g);
+            add("sparseOuterAcc", c, relativeError(backend.download(g), refOuter), FLOAT_TOLERANCE);
+            backend.sparseDots(tx, ti, tw, dots);
+            add("sparseDots", c, relativeError(backend.download(dots), refDots), FLOAT_TOLERANCE);
+        }
+    }
+
+    private void rowNorms(int l, int d) {
+        float[] w = random(l * d);
+        float[] g = random(l * d);
+        java.util.Arrays.fill(w, 0, d, 0f);
+        double[] unit = new double[l * d];
+        double[] projected = new double[l * d];
+        for (int r = 0; r < l; r++) {
+            double ss = 0;
+            for (int j = 0; j < d; j++) {
+                ss += (double) w[r * d + j] * w[r * d + j];
+            }
+            double norm = Math.sqrt(ss);
+            double dot = 0;
+            for (int j = 0; j < d; j++) {
+                unit[r * d + j] = ss > 0 ? w[r * d + j] / norm : 0;
+                dot += g[r * d + j] * unit[r * d + j];
+            }
+            for (int j = 0; j < d; j++) {
+                projected[r * d + j] = g[r * d + j] - dot * unit[r * d + j];
+            }
+        }
+        try (Tensor tw = backend.upload(w, l, d); Tensor tg = backend.upload(g, l, d)) {
+            backend.normalizeRows(tw);
+            add("normalizeRows", "[" + l + "," + d + "] first row zero", relativeError(backend.download(tw), unit), FLOAT_TOLERANCE);
+            backend.projectOutRows(tg, tw);
+            add("projectOutRows", "[" + l + "," + d + "]", relativeError(backend.download(tg), projected), FLOAT_TOLERANCE);
         }
     }
 

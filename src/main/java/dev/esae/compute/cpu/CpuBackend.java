@@ -602,6 +602,172 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    // ---- sparse rows ----
+
+    /** Checks {@code values, indices [B, K]}, {@code rows [L, D]} and returns {B, K, L, D}. */
+    private static int[] sparseShapes(Tensor values, Tensor indices, Tensor rows) {
+        if (values.rank() != 2 || !java.util.Arrays.equals(values.shape(), indices.shape()) || rows.rank() != 2) {
+            throw new IllegalArgumentException("sparse op: values " + values + ", indices " + indices + ", rows " + rows);
+        }
+        typed(indices, DType.I32);
+        f32(values);
+        f32(rows);
+        return new int[] {values.dim(0), values.dim(1), rows.dim(0), rows.dim(1)};
+    }
+
+    private static int index(IntBuffer idx, int at, int limit) {
+        int i = idx.get(at);
+        if (i < 0 || i >= limit) {
+            throw new IndexOutOfBoundsException("sparse op: index " + i + " outside " + limit + " rows");
+        }
+        return i;
+    }
+
+    @Override
+    public void sparseDecode(Tensor values, Tensor indices, Tensor rows, Tensor out) {
+        int[] s = sparseShapes(values, indices, rows);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
+        if (out.rank() != 2 || out.dim(0) != b || out.dim(1) != d) {
+            throw new IllegalArgumentException("sparseDecode output " + out + ", expected [" + b + ", " + d + "]");
+        }
+        FloatBuffer v = f32(values).f();
+        IntBuffer idx = cpu(indices).i();
+        FloatBuffer w = f32(rows).f();
+        FloatBuffer o = f32(out).f();
+        parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int ob = r * d;
+                for (int j = 0; j < d; j++) {
+                    o.put(ob + j, 0f);
+                }
+                for (int q = 0; q < k; q++) {
+                    float z = v.get(r * k + q);
+                    if (z == 0f) {
+                        continue;
+                    }
+                    int wb = index(idx, r * k + q, l) * d;
+                    for (int j = 0; j < d; j++) {
+                        o.put(ob + j, o.get(ob + j) + z * w.get(wb + j));
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void sparseOuterAccumulate(Tensor values, Tensor indices, Tensor x, Tensor rowsGrad) {
+        int[] s = sparseShapes(values, indices, rowsGrad);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
+        if (x.rank() != 2 || x.dim(0) != b || x.dim(1) != d) {
+            throw new IllegalArgumentException("sparseOuterAccumulate input " + x + ", expected [" + b + ", " + d + "]");
+        }
+        FloatBuffer v = f32(values).f();
+        IntBuffer idx = cpu(indices).i();
+        FloatBuffer xb = f32(x).f();
+        FloatBuffer g = f32(rowsGrad).f();
+        for (int e = 0; e < b * k; e++) {
+            index(idx, e, l);
+        }
+        // Threads own disjoint ranges of rows and scan every (b, k) in order: no races, and each
+        // row's sum is formed in the same order whatever the thread count.
+        parallel.forRange(l, Math.max(1, l / Math.max(1, threads)), (from, to) -> {
+            for (int r = 0; r < b; r++) {
+                for (int q = 0; q < k; q++) {
+                    int row = idx.get(r * k + q);
+                    float z = v.get(r * k + q);
+                    if (row < from || row >= to || z == 0f) {
+                        continue;
+                    }
+                    int gb = row * d;
+                    int xo = r * d;
+                    for (int j = 0; j < d; j++) {
+                        g.put(gb + j, g.get(gb + j) + z * xb.get(xo + j));
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void sparseDots(Tensor x, Tensor indices, Tensor rows, Tensor out) {
+        if (indices.rank() != 2 || rows.rank() != 2 || x.rank() != 2 || x.dim(0) != indices.dim(0) || x.dim(1) != rows.dim(1)
+                || !java.util.Arrays.equals(out.shape(), indices.shape())) {
+            throw new IllegalArgumentException("sparseDots: x " + x + ", indices " + indices + ", rows " + rows + ", out " + out);
+        }
+        int b = indices.dim(0);
+        int k = indices.dim(1);
+        int l = rows.dim(0);
+        int d = rows.dim(1);
+        FloatBuffer xb = f32(x).f();
+        IntBuffer idx = typed(indices, DType.I32).i();
+        FloatBuffer w = f32(rows).f();
+        FloatBuffer o = f32(out).f();
+        parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int q = 0; q < k; q++) {
+                    int wb = index(idx, r * k + q, l) * d;
+                    double acc = 0;
+                    for (int j = 0; j < d; j++) {
+                        acc += xb.get(r * d + j) * w.get(wb + j);
+                    }
+                    o.put(r * k + q, (float) acc);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void normalizeRows(Tensor w) {
+        if (w.rank() != 2) {
+            throw new IllegalArgumentException("normalizeRows needs [L, D], got " + w);
+        }
+        int d = w.dim(1);
+        FloatBuffer b = f32(w).f();
+        parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = b.get(r * d + j);
+                    ss += v * v;
+                }
+                if (ss > 0) {
+                    float inv = (float) (1 / Math.sqrt(ss));
+                    for (int j = 0; j < d; j++) {
+                        b.put(r * d + j, b.get(r * d + j) * inv);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void projectOutRows(Tensor grad, Tensor w) {
+        if (w.rank() != 2 || !java.util.Arrays.equals(grad.shape(), w.shape())) {
+            throw new IllegalArgumentException("projectOutRows: grad " + grad + ", rows " + w);
+        }
+        int d = w.dim(1);
+        FloatBuffer g = f32(grad).f();
+        FloatBuffer b = f32(w).f();
+        parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    dot += (double) g.get(r * d + j) * b.get(r * d + j);
+                }
+                float c = (float) dot;
+                for (int j = 0; j < d; j++) {
+                    g.put(r * d + j, g.get(r * d + j) - c * b.get(r * d + j));
+                }
+            }
+        });
+    }
+
     // ---- images ----
 
     @Override

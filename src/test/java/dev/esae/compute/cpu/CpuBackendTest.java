@@ -199,6 +199,16 @@ class CpuBackendTest {
                 cpu.sumRows(a1, 0f, s1);
                 two.sumRows(a2, 0f, s2);
                 assertArrayEquals(cpu.download(s1), two.download(s2));
+                // The sparse weight gradient: many batch rows hit the same latent rows.
+                float[] v = random(512 * 16);
+                float[] dx = random(512 * 300);
+                try (Tensor w1 = cpu.upload(v, 512, 16); Tensor x1 = cpu.upload(dx, 512, 300); Tensor g1 = cpu.zeros(DType.F32, 300, 300);
+                     Tensor w2 = two.upload(v, 512, 16); Tensor x2 = two.upload(dx, 512, 300); Tensor g2 = two.zeros(DType.F32, 300, 300);
+                     Tensor j1 = cpu.uploadInts(cpu.downloadInts(i1), 512, 16); Tensor j2 = two.uploadInts(cpu.downloadInts(i1), 512, 16)) {
+                    cpu.sparseOuterAccumulate(w1, j1, x1, g1);
+                    two.sparseOuterAccumulate(w2, j2, x2, g2);
+                    assertArrayEquals(cpu.download(g1), two.download(g2));
+                }
             }
         }
         OpenBlas.setThreads(Integer.getInteger("esae.test.threads", 1));
