@@ -1,0 +1,250 @@
+package dev.esae.sae;
+
+import dev.esae.compute.Backend;
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import dev.esae.nn.Linear;
+import dev.esae.nn.Parameter;
+import dev.esae.nn.ReLU;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A TopK sparse autoencoder (SPEC §4) with sparse-aware training: {@code pre = E(a − b_dec)},
+ * {@code z = max(TopK(pre), 0)}, {@code x̂ = z W_dec + b_dec}. The encoder E is linear
+ * ({@code W_enc, b_enc}) or two-layer ({@code Linear(d, hidden) ReLU} then {@code W_enc, b_enc}).
+ *
+ * <p>Only the encoder's forward product is dense. The decoder's forward pass, its weight
+ * gradient, the gradient of the selected latents, the encoder's last-layer weight and bias
+ * gradients and the gradient flowing back into the encoder all run over the K selected latents of
+ * each row ({@link Backend#sparseDecode}, {@link Backend#sparseOuterAccumulate},
+ * {@link Backend#sparseDots}), never as {@code [batch × latents]} products. Per row this is
+ * {@code 2·K·d} FLOPs for the decode instead of {@code 2·L·d}.
+ *
+ * <p>Weights are held as {@code W_enc [L, h]} and {@code W_dec [L, d]} so that each latent's
+ * rows are contiguous; SAELens's {@code W_enc [d_in, d_sae]} is the transpose.
+ */
+public final class TopKSae implements AutoCloseable {
+    private final Backend backend;
+    private final int dim;
+    private final int latents;
+    private final int k;
+    private final int hidden;
+    private final Parameter bDec;
+    private final Linear first;
+    private final ReLU firstRelu;
+    private final Parameter wEnc;
+    private final Parameter bEnc;
+    private final Parameter wDec;
+    private final Tensor bEncGradColumn;
+    private int capacity;
+    private Tensor ones;
+    private Tensor centered;
+    private Tensor pre;
+    private Tensor vals;
+    private Tensor idx;
+    private Tensor z;
+    private Tensor out;
+    private Tensor dz;
+    private Tensor dvals;
+    private Tensor dh;
+    private Tensor biasSum;
+    private Tensor lastHidden;
+    private int lastBatch;
+
+    /**
+     * A new SAE: decoder rows random unit vectors, {@code W_enc} their transpose (the usual TopK
+     * SAE initialisation), biases zero; the two-layer encoder's first layer as PyTorch initialises it.
+     *
+     * @param hidden 0 for a linear encoder, else the first layer's width (512 in SPEC)
+     */
+    public TopKSae(Backend backend, int dim, int latents, int k, int hidden, long seed) {
+        if (k < 1 || k > latents) {
+            throw new IllegalArgumentException("K = " + k + " must be in [1, " + latents + "]");
+        }
+        this.backend = backend;
+        this.dim = dim;
+        this.latents = latents;
+        this.k = k;
+        this.hidden = hidden;
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] dec = new double[latents * dim];
+        for (int i = 0; i < latents; i++) {
+            double ss = 0;
+            for (int j = 0; j < dim; j++) {
+                double v = rng.nextGaussian();
+                dec[i * dim + j] = v;
+                ss += v * v;
+            }
+            double inv = 1 / Math.sqrt(ss);
+            for (int j = 0; j < dim; j++) {
+                dec[i * dim + j] *= inv;
+            }
+        }
+        int h = hidden == 0 ? dim : hidden;
+        this.first = hidden == 0 ? null : new Linear(backend, DType.F32, dim, hidden, true, rng);
+        this.firstRelu = hidden == 0 ? null : new ReLU(backend, DType.F32, hidden);
+        double[] enc = hidden == 0 ? dec.clone() : dev.esae.nn.Init.uniformFanIn(rng, latents * h, h);
+        this.bDec = new Parameter(backend, DType.F32, "b_dec", new int[] {dim}, new double[dim]);
+        this.wEnc = new Parameter(backend, DType.F32, "W_enc", new int[] {latents, h}, enc);
+        this.bEnc = new Parameter(backend, DType.F32, "b_enc", new int[] {latents}, new double[latents]);
+        this.wDec = new Parameter(backend, DType.F32, "W_dec", new int[] {latents, dim}, dec);
+        this.bEncGradColumn = bEnc.grad().reshape(latents, 1);
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public int latents() {
+        return latents;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    /** Width of the encoder's input to its last layer: d for a linear encoder, else {@code hidden}. */
+    private int encoderWidth() {
+        return hidden == 0 ? dim : hidden;
+    }
+
+    private void ensure(int batch) {
+        if (batch <= capacity) {
+            return;
+        }
+        closeBuffers();
+        capacity = batch;
+        float[] one = new float[batch];
+        java.util.Arrays.fill(one, 1f);
+        ones = backend.upload(one, batch, 1);
+        centered = backend.zeros(DType.F32, batch, dim);
+        pre = backend.zeros(DType.F32, batch, latents);
+        vals = backend.zeros(DType.F32, batch, k);
+        idx = backend.zeros(DType.I32, batch, k);
+        z = backend.zeros(DType.F32, batch, k);
+        out = backend.zeros(DType.F32, batch, dim);
+        dz = backend.zeros(DType.F32, batch, k);
+        dvals = backend.zeros(DType.F32, batch, k);
+        dh = backend.zeros(DType.F32, batch, encoderWidth());
+        biasSum = backend.zeros(DType.F32, dim);
+    }
+
+    private static Tensor rows(Tensor t, int batch) {
+        return t.dim(0) == batch ? t : t.rows(0, batch);
+    }
+
+    /** The reconstruction {@code x̂ [B, d]} of {@code a [B, d]}; valid until the next call. */
+    public Tensor forward(Tensor a) {
+        int batch = a.dim(0);
+        ensure(batch);
+        lastBatch = batch;
+        Tensor c = rows(centered, batch);
+        backend.copy(a, c);
+        // a − b_dec as a rank-1 update: ones[B,1] · b_dec[1,d] subtracted.
+        backend.gemm(false, false, -1f, rows(ones, batch), bDec.value().reshape(1, dim), 1f, c);
+        lastHidden = hidden == 0 ? c : firstRelu.forward(first.forward(c));
+        Tensor p = rows(pre, batch);
+        backend.gemm(false, true, 1f, lastHidden, wEnc.value(), 0f, p);
+        backend.addRowVector(p, bEnc.value());
+        Tensor v = rows(vals, batch);
+        Tensor ix = rows(idx, batch);
+        backend.topk(p, k, v, ix);
+        Tensor zz = rows(z, batch);
+        backend.relu(v, zz);
+        Tensor o = rows(out, batch);
+        backend.sparseDecode(zz, ix, wDec.value(), o);
+        backend.addRowVector(o, bDec.value());
+        return o;
+    }
+
+    /** The non-negative latent values {@code [B, K]} of the last forward pass. */
+    public Tensor latentValues() {
+        return rows(z, lastBatch);
+    }
+
+    /** Their latent indices {@code [B, K]}, each row by value descending. */
+    public Tensor latentIndices() {
+        return rows(idx, lastBatch);
+    }
+
+    /** Sets every parameter's gradient from {@code dOut [B, d]}, the loss gradient at x̂. */
+    public void backward(Tensor dOut) {
+        int batch = lastBatch;
+        Tensor ix = rows(idx, batch);
+        Tensor zz = rows(z, batch);
+        // Decoder: b_dec, W_dec (over the selected rows), and the selected latents.
+        backend.sumRows(dOut, 0f, bDec.grad());
+        backend.fill(wDec.grad(), 0f);
+        backend.sparseOuterAccumulate(zz, ix, dOut, wDec.grad());
+        Tensor g = rows(dz, batch);
+        backend.sparseDots(dOut, ix, wDec.value(), g);
+        // Through z = max(v, 0): only latents with a positive value pass gradient.
+        Tensor gv = rows(dvals, batch);
+        backend.reluBackward(g, zz, gv);
+        // Encoder's last layer, over the selected latents only.
+        backend.fill(wEnc.grad(), 0f);
+        backend.sparseOuterAccumulate(gv, ix, lastHidden, wEnc.grad());
+        backend.fill(bEnc.grad(), 0f);
+        backend.sparseOuterAccumulate(gv, ix, rows(ones, batch), bEncGradColumn);
+        Tensor h = rows(dh, batch);
+        backend.sparseDecode(gv, ix, wEnc.value(), h);
+        Tensor dCentered = hidden == 0 ? h : first.backward(firstRelu.backward(h));
+        // The encoder sees a − b_dec: b_dec's gradient from that path is minus the column sums.
+        backend.sumRows(dCentered, 0f, biasSum);
+        backend.axpy(-1f, biasSum, bDec.grad());
+    }
+
+    /** Removes each decoder gradient row's component along its (unit) row, before the step. */
+    public void constrainDecoderGradient() {
+        backend.projectOutRows(wDec.grad(), wDec.value());
+    }
+
+    /** Puts the decoder rows back on the unit sphere, after the step. */
+    public void normalizeDecoder() {
+        backend.normalizeRows(wDec.value());
+    }
+
+    /** Every parameter by name (the encoder's first layer as {@code encoder.0.*}). */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        if (first != null) {
+            m.put("encoder.0.weight", first.parameters().get(0));
+            m.put("encoder.0.bias", first.parameters().get(1));
+        }
+        m.put("W_enc", wEnc);
+        m.put("b_enc", bEnc);
+        m.put("W_dec", wDec);
+        m.put("b_dec", bDec);
+        return m;
+    }
+
+    /** All parameters, in {@link #namedParameters()} order. */
+    public List<Parameter> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    private void closeBuffers() {
+        for (Tensor t : new Tensor[] {ones, centered, pre, vals, idx, z, out, dz, dvals, dh, biasSum}) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeBuffers();
+        if (first != null) {
+            first.close();
+            firstRelu.close();
+        }
+        bDec.close();
+        wEnc.close();
+        bEnc.close();
+        wDec.close();
+    }
+}
