@@ -30,56 +30,6 @@ class TransformFitTest {
         cpu.close();
     }
 
-    /** A random orthogonal Q (Gram–Schmidt), times 2x2 rotations by multiples of 2π/n, times Qᵀ: M*ⁿ = I. */
-    static double[] cyclicOrthogonal(SplittableRandom rng, int d, int n, double extraAngle) {
-        double[][] q = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                q[i][j] = rng.nextGaussian();
-            }
-            for (int k = 0; k < i; k++) {
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    dot += q[i][j] * q[k][j];
-                }
-                for (int j = 0; j < d; j++) {
-                    q[i][j] -= dot * q[k][j];
-                }
-            }
-            double norm = 0;
-            for (int j = 0; j < d; j++) {
-                norm += q[i][j] * q[i][j];
-            }
-            for (int j = 0; j < d; j++) {
-                q[i][j] /= Math.sqrt(norm);
-            }
-        }
-        double[][] r = new double[d][d];
-        for (int b = 0; b + 1 < d; b += 2) {
-            double angle = 2 * Math.PI * rng.nextInt(n) / n + extraAngle;
-            r[b][b] = Math.cos(angle);
-            r[b][b + 1] = -Math.sin(angle);
-            r[b + 1][b] = Math.sin(angle);
-            r[b + 1][b + 1] = Math.cos(angle);
-        }
-        if (d % 2 == 1) {
-            r[d - 1][d - 1] = 1;
-        }
-        double[] m = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                double s = 0;
-                for (int k = 0; k < d; k++) {
-                    for (int l = 0; l < d; l++) {
-                        s += q[k][i] * r[k][l] * q[l][j];
-                    }
-                }
-                m[i * d + j] = s;
-            }
-        }
-        return m;
-    }
-
     /** Activations [count, n, d]: ψ(x) Gaussian with varied scales, ψ(g^p x) = M*^p ψ(x) + noise. */
     static ActivationSet synthetic(SplittableRandom rng, double[] mStar, int count, int n, int d, double noise) {
         float[] data = new float[count * n * d];
@@ -160,7 +110,7 @@ class TransformFitTest {
         for (int n : new int[] {4, 6}) {
             SplittableRandom rng = new SplittableRandom(seed + n);
             int d = 64;
-            double[] mStar = cyclicOrthogonal(rng, d, n, 0);
+            double[] mStar = dev.esae.testutil.Synthetic.cyclicOrthogonal(rng, d, n, 0);
             ActivationSet acts = synthetic(rng, mStar, 1500, n, d, 0.01);
             TransformFit.Result fit = TransformFit.fit(cpu, acts, new TransformConfig(40, 64, 5e-3f, seed, 0f), TrainingListener.SILENT);
             Map<String, Object> r = TransformReport.evaluate(cpu, acts, fit.m());
@@ -222,7 +172,7 @@ class TransformFitTest {
     void leastSquaresRecoversAnExactLinearMap() {
         SplittableRandom rng = new SplittableRandom(seed);
         int d = 12;
-        double[] mStar = cyclicOrthogonal(rng, d, 4, 0.3);
+        double[] mStar = dev.esae.testutil.Synthetic.cyclicOrthogonal(rng, d, 4, 0.3);
         ActivationSet acts = synthetic(rng, mStar, 300, 2, d, 0);
         float[] m = LeastSquares.fit(acts.orientation(0), acts.orientation(1), acts.count(), d);
         for (int i = 0; i < d * d; i++) {
@@ -236,7 +186,7 @@ class TransformFitTest {
         int d = 16;
         int n = 4;
         // Rotations by 90° + 0.25 rad: the best fit of the data is not cyclic of order 4.
-        double[] mStar = cyclicOrthogonal(rng, d, n, 0.25);
+        double[] mStar = dev.esae.testutil.Synthetic.cyclicOrthogonal(rng, d, n, 0.25);
         ActivationSet acts = synthetic(rng, mStar, 600, n, d, 0.01);
         TransformFit.Result plain = TransformFit.fit(cpu, acts, new TransformConfig(30, 64, 5e-3f, seed, 0f), TrainingListener.SILENT);
         TransformFit.Result cyc = TransformFit.fit(cpu, acts, new TransformConfig(30, 64, 5e-3f, seed, 100f), TrainingListener.SILENT);
