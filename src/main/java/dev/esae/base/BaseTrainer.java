@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Trains a base autoencoder (SPEC §2): MSE to the input, Adam, each epoch over the images in a
@@ -28,6 +27,8 @@ import java.util.Objects;
  */
 public final class BaseTrainer {
     public static final String RECONSTRUCTIONS = "reconstructions.png";
+    /** The config fields a resumed run must share with its checkpoint. */
+    public static final java.util.List<String> RUN_KEYS = java.util.List.of("arch", "batch", "lr", "seed", "images");
 
     private final Backend backend;
     private final BaseModelConfig config;
@@ -68,7 +69,7 @@ public final class BaseTrainer {
             LossHistory history = new LossHistory(count);
             if (resume && out != null && Checkpoint.exists(out)) {
                 Checkpoint.State state = Checkpoint.read(out, backend, model.namedParameters(), adam, count);
-                requireSameRun(out, state.config());
+                Checkpoint.requireSameRun(out, state.config(), config.toJson(0, null), RUN_KEYS);
                 history = state.history();
             }
             EpochLoop.Step step = (indices, size, rng, lossSum) -> {
@@ -98,20 +99,6 @@ public final class BaseTrainer {
                 Reconstructions.write(out.resolve(RECONSTRUCTIONS), backend, model, images, Math.min(16, count));
             }
             return history;
-        }
-    }
-
-    /** A checkpoint may only be resumed by the same run (the epoch count may grow). */
-    private void requireSameRun(Path out, Map<String, Object> saved) {
-        Map<String, Object> now = config.toJson(0, null);
-        for (String key : new String[] {"arch", "batch", "lr", "seed", "images"}) {
-            Object a = saved.get(key);
-            Object b = now.get(key);
-            boolean same = a instanceof Number na && b instanceof Number nb ? na.doubleValue() == nb.doubleValue() : Objects.equals(a, b);
-            if (!same) {
-                throw new InputException("--resume: the checkpoint in " + out + " was trained with " + key + " = " + a
-                        + ", this run asks for " + b + "; use the same settings or another --out folder");
-            }
         }
     }
 }

@@ -59,6 +59,9 @@ final class TrainBaseCommand extends Subcommand {
         }
         Outputs.prepareFolder(out, "--out");
         BaseModelConfig config = new BaseModelConfig(a, epochs, batch, lr, root.seed, data.toString(), dataset.size());
+        if (resume && Checkpoint.exists(out)) {
+            Checkpoint.requireSameRun(out, Checkpoint.readConfig(out), config.toJson(0, null), BaseTrainer.RUN_KEYS);
+        }
         try (Backend backend = root.openBackend().backend()) {
             BaseTrainer trainer = new BaseTrainer(backend, config, dataset.imagesAsFloats());
             LossHistory h = trainer.train(out, resume, new ProgressBar(spec.commandLine().getErr(), "train-base " + a.id()));

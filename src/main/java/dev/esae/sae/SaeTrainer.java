@@ -15,17 +15,32 @@ import java.io.UncheckedIOException;
  * Trains a {@link TopKSae} on activation sets (SPEC §4): each step takes a batch of inputs in all
  * n orientations; the SAE reconstructs each row ({@code ψ(g^p x) → ψ(g^p x)}) or, for the
  * invariant kinds, maps every orientation to the canonical one ({@code ψ(g^p x) → ψ(x)}). MSE
- * (mean over elements), Adam, and the decoder rows kept at unit norm (the gradient's parallel
- * component removed before each step, the rows renormalised after).
+ * (mean over elements), Adam, {@code b_dec} initialised to the targets' mean, and the decoder
+ * rows kept at unit norm (the gradient's parallel component removed before each step, the rows
+ * renormalised after).
  */
 public final class SaeTrainer {
     /** What to train: the SAE's shape, whether targets are the canonical orientation, and the schedule. */
     public record Config(int latents, int k, int hidden, boolean invariant, int epochs, int batch, float learningRate, long seed) {}
 
+    /** The cfg.json fields a resumed run must share with its checkpoint. */
+    public static final java.util.List<String> RUN_KEYS = java.util.List.of("esae_kind", "d_sae", "k", "batch", "lr", "seed", "inputs");
+
     private SaeTrainer() {}
 
-    /** Trains a new SAE (the caller closes it) and returns it with the loss history. */
+    /** Trains a new SAE (the caller closes it), writing nothing; {@code history} receives the losses. */
     public static TopKSae train(Backend backend, ActivationSet acts, Config c, TrainingListener listener, LossHistory history) {
+        return train(backend, acts, c, null, false, null, null, listener, history);
+    }
+
+    /**
+     * Trains an SAE; with {@code out}, writes after every epoch the checkpoint, the SAE folder
+     * ({@link SaeFiles}, with {@code transform} for the equivariant kind) and {@code loss.csv},
+     * and with {@code resume} continues from the checkpoint there ({@code history} is then
+     * replaced by the checkpoint's).
+     */
+    public static TopKSae train(Backend backend, ActivationSet acts, Config c, java.nio.file.Path out, boolean resume,
+            java.util.Map<String, Object> cfgJson, float[] transform, TrainingListener listener, LossHistory history) {
         int n = acts.order();
         int d = acts.dim();
         int count = acts.count();
@@ -41,16 +56,27 @@ public final class SaeTrainer {
                 }
             }
         }
+        // b_dec starts at the targets' mean: centred inputs keep one shared direction from
+        // winning every TopK (which leaves most latents dead from the first step).
+        double[] mean = new double[d];
+        for (int i = 0; i < targets.length; i++) {
+            mean[i % d] += targets[i];
+        }
+        float[] bias = new float[d];
+        for (int j = 0; j < d; j++) {
+            bias[j] = (float) (mean[j] / ((double) count * n));
+        }
+        sae.setDecoderBias(bias);
         try (Tensor inputs = backend.upload(acts.data(), count, n * d);
              Tensor targetRows = backend.upload(targets, count, n * d);
              Tensor in = backend.zeros(DType.F32, batch, n * d);
-             Tensor out = backend.zeros(DType.F32, batch, n * d);
+             Tensor tgt = backend.zeros(DType.F32, batch, n * d);
              Tensor grad = backend.zeros(DType.F32, batch * n, d);
              Tensor loss = backend.zeros(DType.F32, 1);
              Adam adam = new Adam(backend, sae.parameters(), c.learningRate())) {
             EpochLoop.Step step = (indices, size, rng, lossSum) -> {
                 Tensor x = size == batch ? in : in.rows(0, size);
-                Tensor t = size == batch ? out : out.rows(0, size);
+                Tensor t = size == batch ? tgt : tgt.rows(0, size);
                 backend.gatherRows(inputs, indices, x);
                 backend.gatherRows(targetRows, indices, t);
                 Tensor rowsIn = x.reshape(size * n, d);
@@ -62,8 +88,26 @@ public final class SaeTrainer {
                 sae.normalizeDecoder();
                 backend.axpy(1f, loss, lossSum);
             };
-            EpochLoop.run(backend, c.seed(), c.epochs(), count, batch, history, listener, "training the SAE",
-                    " (try a smaller --lr)", step, h -> { });
+            LossHistory h0 = history;
+            if (resume && out != null && dev.esae.train.Checkpoint.exists(out)) {
+                dev.esae.train.Checkpoint.State st = dev.esae.train.Checkpoint.read(out, backend, sae.namedParameters(), adam, count);
+                dev.esae.train.Checkpoint.requireSameRun(out, st.config(), cfgJson, RUN_KEYS);
+                h0 = st.history();
+            }
+            EpochLoop.run(backend, c.seed(), c.epochs(), count, batch, h0, listener, "training the SAE",
+                    out == null ? " (try a smaller --lr)" : "; the last good checkpoint in " + out + " is kept", step, h -> {
+                        if (out != null) {
+                            java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(cfgJson);
+                            json.put("epochs_done", h.epochs());
+                            json.put("final_loss", h.last());
+                            dev.esae.train.Checkpoint.write(out, backend, sae.namedParameters(), adam, h.epochs(), h, json);
+                            SaeFiles.save(out, backend, sae, transform, json);
+                            h.writeCsv(out.resolve("loss.csv"));
+                        }
+                    });
+            if (h0 != history) {
+                history.replaceWith(h0);
+            }
             return sae;
         } catch (IOException e) {
             sae.close();

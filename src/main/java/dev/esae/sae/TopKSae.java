@@ -137,6 +137,13 @@ public final class TopKSae implements AutoCloseable {
         return t.dim(0) == batch ? t : t.rows(0, batch);
     }
 
+    /** Sets {@code b_dec} (e.g. to the data's mean before training). */
+    public void setDecoderBias(float[] bias) {
+        try (Tensor t = backend.upload(bias, dim)) {
+            backend.copy(t, bDec.value());
+        }
+    }
+
     /** The reconstruction {@code x̂ [B, d]} of {@code a [B, d]}; valid until the next call. */
     public Tensor forward(Tensor a) {
         int batch = a.dim(0);

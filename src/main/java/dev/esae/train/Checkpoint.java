@@ -32,6 +32,36 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
+    /** The training config stored in the checkpoint of {@code dir} (to check a resume before any work). */
+    public static Map<String, Object> readConfig(Path dir) {
+        Path file = dir.resolve(FILE);
+        String json = SafeTensors.read(file).metadata().get("config");
+        if (json == null) {
+            throw new InputException(file + ": its metadata has no training config");
+        }
+        try {
+            return Json.parseObject(json);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": its training config is not valid JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A checkpoint may only be resumed by the same run: each of {@code keys} must be equal in the
+     * saved and the requested config (the epoch count may differ, to train longer).
+     */
+    public static void requireSameRun(Path dir, Map<String, Object> saved, Map<String, Object> requested, List<String> keys) {
+        for (String key : keys) {
+            Object a = saved.get(key);
+            Object b = requested.get(key);
+            boolean same = a instanceof Number na && b instanceof Number nb ? na.doubleValue() == nb.doubleValue() : java.util.Objects.equals(a, b);
+            if (!same) {
+                throw new InputException("--resume: the checkpoint in " + dir + " was trained with " + key + " = " + a
+                        + ", this run asks for " + b + "; use the same settings or another --out folder");
+            }
+        }
+    }
+
     /** Whether {@code dir} holds a checkpoint. */
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve(FILE));

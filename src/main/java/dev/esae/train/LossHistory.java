@@ -23,6 +23,14 @@ public final class LossHistory {
         seconds.add(secs);
     }
 
+    /** Takes over another history's epochs (after resuming from a checkpoint). */
+    public void replaceWith(LossHistory other) {
+        losses.clear();
+        seconds.clear();
+        losses.addAll(other.losses);
+        seconds.addAll(other.seconds);
+    }
+
     public int epochs() {
         return losses.size();
     }

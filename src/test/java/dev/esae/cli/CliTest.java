@@ -212,6 +212,54 @@ class CliTest {
     }
 
     @Test
+    void trainSaeWritesItsFolderResumesAndRefusesBadInput() throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        int d = 8;
+        float[] a = new float[60 * 4 * d];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 60, 4, d));
+        Path out = dir.resolve("sae");
+        Run r = esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("trained topk SAE (64 latents, k = 4) for 1 epochs"), r.out());
+        java.util.Map<String, Object> metrics = dev.esae.io.Json.parseObject(Files.readString(out.resolve("metrics.json")));
+        for (String key : new String[] {"mse", "fvu", "l0", "l1", "dead_fraction"}) {
+            assertTrue(metrics.get(key) instanceof Number, "metrics.json has " + key);
+        }
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "2", "--out", out.toString()),
+                "already holds a training run");
+        Run resumed = esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "2", "--out", out.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(3, Files.readAllLines(out.resolve("loss.csv")).size());
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "5", "--acts", acts.toString(), "--epochs", "3", "--out", out.toString(), "--resume"),
+                "k = 4");
+
+        String o = dir.resolve("bad").toString();
+        String f = acts.toString();
+        assertUserError(esae("train-sae", "--kind", "sparse", "--k", "4", "--acts", f, "--out", o), "--kind: expected topk, wide");
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "65", "--acts", f, "--out", o), "--k 65: expected 1 to 64 (the latents of a topk SAE on d = 8)");
+        assertUserError(esae("train-sae", "--kind", "wide", "--k", "0", "--acts", f, "--out", o), "--k 0: expected 1 to 256");
+        assertUserError(esae("train-sae", "--kind", "equivariant", "--k", "4", "--acts", f, "--out", o), "the equivariant kind needs M");
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", f, "--transform", o, "--out", o), "only the equivariant kind uses M");
+        Path m = dir.resolve("m");
+        float[] other = new float[30 * 4 * 5];
+        for (int i = 0; i < other.length; i++) {
+            other[i] = (float) rng.nextGaussian();
+        }
+        Npy.write(dir.resolve("acts5.npy"), HostArray.ofFloats(other, 30, 4, 5));
+        assertEquals(0, esae("fit-m", "--acts", dir.resolve("acts5.npy").toString(), "--epochs", "1", "--out", m.toString()).code());
+        assertUserError(esae("train-sae", "--kind", "equivariant", "--k", "4", "--acts", f, "--transform", m.toString(), "--out", o),
+                "M is 5x5 for n = 4, but");
+        Run eq = esae("train-sae", "--kind", "equivariant", "--k", "3", "--acts", dir.resolve("acts5.npy").toString(), "--transform",
+                m.toString(), "--epochs", "1", "--unknown-p", "--out", dir.resolve("eq").toString());
+        assertEquals(0, eq.code(), eq.err());
+        assertTrue(eq.out().contains("p recovered"), eq.out());
+    }
+
+    @Test
     void benchPrintsOneJsonLine() {
         Run r = esae("bench", "--stage", "mlp", "--n", "64", "--epochs", "1");
         assertEquals(0, r.code(), r.err());

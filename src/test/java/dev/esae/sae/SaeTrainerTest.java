@@ -124,6 +124,52 @@ class SaeTrainerTest {
     }
 
     @Test
+    void theEquivariantReconstructionBeatsTheInvariantOneAgainstTheRotatedActivations() {
+        long seed = 20261122L;
+        SplittableRandom rng = new SplittableRandom(seed);
+        int d = 16;
+        int n = 4;
+        int count = 800;
+        double[] mStar = dev.esae.testutil.Synthetic.cyclicOrthogonal(rng, d, n, 0);
+        float[] m = new float[d * d];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) mStar[i];
+        }
+        float[] data = new float[count * n * d];
+        for (int i = 0; i < count; i++) {
+            double[] v = new double[d];
+            for (int j = 0; j < d; j++) {
+                v[j] = rng.nextDouble() < 0.25 ? 1 + rng.nextDouble() : 0;
+            }
+            for (int p = 0; p < n; p++) {
+                for (int j = 0; j < d; j++) {
+                    data[(i * n + p) * d + j] = (float) v[j];
+                }
+                double[] next = new double[d];
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        next[a] += mStar[a * d + b] * v[b];
+                    }
+                }
+                v = next;
+            }
+        }
+        ActivationSet acts = new ActivationSet(data, count, n, d);
+        try (TopKSae sae = SaeTrainer.train(cpu, acts, new SaeTrainer.Config(64, 6, 64, true, 40, 32, 3e-3f, seed),
+                TrainingListener.SILENT, new LossHistory(count))) {
+            // The invariant SAE's own output, scored against ψ(g^p x) (as a plain SAE would be) ...
+            double inv = (double) SaeMetrics.evaluate(cpu, sae, SaeKind.TOPK, acts, null, false).get("fvu");
+            // ... and with M^p applied: the equivariant SAE.
+            java.util.Map<String, Object> eq = SaeMetrics.evaluate(cpu, sae, SaeKind.EQUIVARIANT, acts, m, true);
+            double equi = (double) eq.get("fvu");
+            double accuracy = (double) ((java.util.Map<?, ?>) eq.get("unknown_p")).get("accuracy");
+            System.out.printf("FVU against psi(g^p x): invariant %.4f, equivariant %.4f; unknown p recovered %.3f%n", inv, equi, accuracy);
+            assertTrue(equi < 0.5 * inv, "equivariant FVU " + equi + " vs invariant " + inv);
+            assertTrue(accuracy > 0.9, "p recovered for " + accuracy + " of the rows");
+        }
+    }
+
+    @Test
     void topkRecoversTheAtomsOfAKnownSparseDictionary() {
         SplittableRandom rng = new SplittableRandom(seed);
         int d = 32;

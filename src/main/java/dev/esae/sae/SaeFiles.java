@@ -1,0 +1,134 @@
+package dev.esae.sae;
+
+import dev.esae.InputException;
+import dev.esae.compute.Backend;
+import dev.esae.compute.Tensor;
+import dev.esae.io.AtomicFiles;
+import dev.esae.io.ElementType;
+import dev.esae.io.HostArray;
+import dev.esae.io.Json;
+import dev.esae.io.SafeTensors;
+import dev.esae.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An SAE folder in the layout SAELens loads: {@code cfg.json} and {@code sae_weights.safetensors}
+ * with {@code W_enc [d_in, d_sae]}, {@code b_enc [d_sae]}, {@code W_dec [d_sae, d_in]} and
+ * {@code b_dec [d_in]}. The two-layer kinds add {@code encoder.0.weight [512, d_in]} and
+ * {@code encoder.0.bias} (then {@code W_enc} is {@code [512, d_sae]}); the equivariant kind adds
+ * {@code M [d_in, d_in]}. {@code cfg.json} names the kind under {@code esae_kind}.
+ */
+public final class SaeFiles {
+    public static final String CONFIG = "cfg.json";
+    public static final String WEIGHTS = "sae_weights.safetensors";
+    public static final String METRICS = "metrics.json";
+
+    private SaeFiles() {}
+
+    /** cfg.json for an SAE of {@code kind}: SAELens's fields, then esae's. */
+    public static Map<String, Object> config(SaeKind kind, int d, int latents, int k, int order, Map<String, Object> training) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("architecture", kind == SaeKind.TOPK || kind == SaeKind.WIDE ? "topk" : "esae-" + kind.id());
+        c.put("d_in", d);
+        c.put("d_sae", latents);
+        c.put("k", k);
+        c.put("activation_fn_kwargs", Map.of("k", k));
+        c.put("apply_b_dec_to_input", true);
+        c.put("normalize_activations", "none");
+        c.put("dtype", "float32");
+        c.put("device", "cpu");
+        c.put("esae_kind", kind.id());
+        c.put("esae_hidden", kind.hidden());
+        c.put("group_order", order);
+        c.putAll(training);
+        return c;
+    }
+
+    /** The weights in the saved layout ({@code W_enc} transposed to {@code [in, d_sae]}). */
+    public static Map<String, HostArray> weights(Backend backend, TopKSae sae, float[] transform) {
+        Map<String, HostArray> t = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {
+            Parameter p = e.getValue();
+            float[] v = backend.download(p.value());
+            int[] shape = p.shape();
+            if (e.getKey().equals("W_enc")) {
+                v = transpose(v, shape[0], shape[1]);
+                shape = new int[] {shape[1], shape[0]};
+            }
+            t.put(e.getKey(), HostArray.ofFloats(v, shape));
+        }
+        if (transform != null) {
+            t.put("M", HostArray.ofFloats(transform, sae.dim(), sae.dim()));
+        }
+        return t;
+    }
+
+    static float[] transpose(float[] v, int rows, int cols) {
+        float[] out = new float[v.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = v[r * cols + c];
+            }
+        }
+        return out;
+    }
+
+    public static void save(Path dir, Backend backend, TopKSae sae, float[] transform, Map<String, Object> config) throws IOException {
+        SafeTensors.write(dir.resolve(WEIGHTS), weights(backend, sae, transform), Map.of("format", "pt"));
+        AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(config));
+    }
+
+    /** A saved SAE: its config, and the SAE itself (with M for the equivariant kind). */
+    public record Loaded(Map<String, Object> config, SaeKind kind, TopKSae sae, float[] transform) implements AutoCloseable {
+        @Override
+        public void close() {
+            sae.close();
+        }
+    }
+
+    /** Loads an SAE folder onto {@code backend}, checking every tensor's shape. */
+    public static Loaded load(Backend backend, Path dir) {
+        Path cfgFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new InputException(dir + ": not an SAE folder (no " + CONFIG + "; make one with 'esae train-sae')");
+        }
+        Map<String, Object> cfg;
+        try {
+            cfg = Json.parseObject(Files.readString(cfgFile));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InputException(cfgFile + ": cannot be read as JSON (" + e.getMessage() + ")");
+        }
+        SaeKind kind = cfg.get("esae_kind") instanceof String s ? SaeKind.fromId(s) : null;
+        if (kind == null || !(cfg.get("d_in") instanceof Long d) || !(cfg.get("d_sae") instanceof Long l) || !(cfg.get("k") instanceof Long k)) {
+            throw new InputException(cfgFile + ": expected esae_kind, d_in, d_sae and k (an SAE written by 'esae train-sae')");
+        }
+        Path wFile = dir.resolve(WEIGHTS);
+        SafeTensors.Contents c = SafeTensors.read(wFile);
+        TopKSae sae = new TopKSae(backend, d.intValue(), l.intValue(), k.intValue(), kind.hidden(), 0);
+        try {
+            for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {
+                Parameter p = e.getValue();
+                int[] shape = p.shape();
+                boolean enc = e.getKey().equals("W_enc");
+                int[] saved = enc ? new int[] {shape[1], shape[0]} : shape;
+                float[] v = c.require(wFile, e.getKey(), ElementType.FLOAT32, saved).toFloats();
+                if (enc) {
+                    v = transpose(v, saved[0], saved[1]);
+                }
+                try (Tensor t = backend.upload(v, shape)) {
+                    backend.copy(t, p.value());
+                }
+            }
+            float[] m = kind.needsTransform()
+                    ? c.require(wFile, "M", ElementType.FLOAT32, d.intValue(), d.intValue()).toFloats() : null;
+            return new Loaded(cfg, kind, sae, m);
+        } catch (RuntimeException e) {
+            sae.close();
+            throw e;
+        }
+    }
+}
