@@ -8,6 +8,8 @@ import dev.esae.base.BaseModelConfig;
 import dev.esae.base.BaseTrainer;
 import dev.esae.compute.Backend;
 import dev.esae.equivariance.ActivationSet;
+import dev.esae.sae.SaeKind;
+import dev.esae.sae.SaeTrainer;
 import dev.esae.equivariance.TransformConfig;
 import dev.esae.equivariance.TransformFit;
 import dev.esae.io.Json;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
         description = {"Measure the training throughput of one stage on synthetic inputs (as the PyTorch peer does):",
             "prints one JSON line with the median epoch time and images_per_s."})
 final class BenchCommand extends Subcommand {
-    @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp, cnn or fitm.")
+    @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp, cnn, fitm, topk, wide, twolayer or invariant.")
     String stage;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Images per epoch. Default: ${DEFAULT-VALUE}.")
@@ -41,18 +43,25 @@ final class BenchCommand extends Subcommand {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    @Option(names = "--k", paramLabel = "K", defaultValue = "32", description = "SAE stages: latents kept per row. Default: ${DEFAULT-VALUE}.")
+    int k;
+
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", description = "Epochs timed (the median is reported). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Override
     public Integer call() throws IOException {
         Architecture arch = Architecture.fromId(stage);
-        if (arch == null && !stage.equals("fitm")) {
-            throw new InputException("--stage: expected mlp, cnn or fitm in this version, got '" + stage + "'");
+        SaeKind saeKind = SaeKind.fromId(stage);
+        if (arch == null && !stage.equals("fitm") && (saeKind == null || saeKind == SaeKind.EQUIVARIANT)) {
+            throw new InputException("--stage: expected mlp, cnn, fitm, topk, wide, twolayer or invariant, got '" + stage + "'");
         }
         Options.requirePositive("--n", n);
         Options.requirePositive("--batch", batch);
         Options.requirePositive("--epochs", epochs);
+        if (saeKind != null) {
+            return benchSae(saeKind);
+        }
         if (arch == null) {
             return benchFitM();
         }
@@ -74,10 +83,8 @@ final class BenchCommand extends Subcommand {
         return ExitCodes.OK;
     }
 
-    /** Fitting M on the peer's synthetic activations: Gaussian [n, 4, 256] with a random scale per dimension. */
-    private int benchFitM() {
-        int order = 4;
-        int d = 256;
+    /** The peer's synthetic activations: Gaussian [n, 4, 256] with a random scale per dimension. */
+    private ActivationSet syntheticActivations(int order, int d) {
         SplittableRandom rng = new SplittableRandom(root.seed);
         double[] scale = new double[d];
         for (int j = 0; j < d; j++) {
@@ -87,8 +94,40 @@ final class BenchCommand extends Subcommand {
         for (int i = 0; i < acts.length; i++) {
             acts[i] = (float) (rng.nextGaussian() * scale[i % d]);
         }
+        return new ActivationSet(acts, n, order, d);
+    }
+
+    /**
+     * Training one SAE kind on the peer's activations. GEMM FLOPs per row as the sparse step does
+     * them: the dense encoder (and, two-layer, its first layer's backward), then K-sized work
+     * for the decode, the decoder gradient, the latent gradient and the encoder's last layer.
+     */
+    private int benchSae(SaeKind kind) {
+        int order = 4;
+        int d = 256;
+        int latents = kind.latents(d, order);
+        if (k < 1 || k > latents) {
+            throw new InputException("--k " + k + ": expected 1 to " + latents);
+        }
+        int h = kind.hidden() == 0 ? d : kind.hidden();
+        long perRow = 2L * h * latents + 6L * k * d + 4L * k * h + (kind.hidden() == 0 ? 0 : 6L * d * h);
+        ActivationSet acts = syntheticActivations(order, d);
         try (Backend backend = root.openBackend().backend()) {
-            TransformFit.Result r = TransformFit.fit(backend, new ActivationSet(acts, n, order, d),
+            LossHistory hist = new LossHistory(n);
+            SaeTrainer.train(backend, acts, new SaeTrainer.Config(latents, k, kind.hidden(), kind.invariantTargets(), epochs, batch,
+                    1e-3f, root.seed), TrainingListener.SILENT, hist).close();
+            report(kind.id(), backend, hist, perRow * order);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Fitting M on the peer's synthetic activations. */
+    private int benchFitM() {
+        int order = 4;
+        int d = 256;
+        ActivationSet acts = syntheticActivations(order, d);
+        try (Backend backend = root.openBackend().backend()) {
+            TransformFit.Result r = TransformFit.fit(backend, acts,
                     new TransformConfig(epochs, batch, 1e-3f, root.seed, 0f), TrainingListener.SILENT);
             // Per input: n-1 forward products, n-1 weight-gradient products, n-2 input-gradient products, each 2 d^2.
             report("fitm", backend, r.history(), 2L * d * d * (3L * (order - 1) - 1));
@@ -107,6 +146,9 @@ final class BenchCommand extends Subcommand {
         json.put("n", n);
         json.put("batch", batch);
         json.put("epochs", epochs);
+        if (SaeKind.fromId(name) != null) {
+            json.put("k", k);
+        }
         json.put("device", backend.name());
         json.put("epoch_s", Math.round(median * 1e4) / 1e4);
         json.put("images_per_s", Math.round(n / median * 10) / 10.0);

@@ -637,6 +637,9 @@ public final class CpuBackend implements Backend {
         IntBuffer idx = cpu(indices).i();
         FloatBuffer w = f32(rows).f();
         FloatBuffer o = f32(out).f();
+        boolean simd = VectorSupport.available();
+        java.nio.ByteBuffer wBytes = cpu(rows).b();
+        java.nio.ByteBuffer oBytes = cpu(out).b();
         parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int ob = r * d;
@@ -649,6 +652,10 @@ public final class CpuBackend implements Backend {
                         continue;
                     }
                     int wb = index(idx, r * k + q, l) * d;
+                    if (simd) {
+                        VectorOps.axpyRow(oBytes, ob, wBytes, wb, z, d);
+                        continue;
+                    }
                     for (int j = 0; j < d; j++) {
                         o.put(ob + j, o.get(ob + j) + z * w.get(wb + j));
                     }
@@ -671,6 +678,9 @@ public final class CpuBackend implements Backend {
         IntBuffer idx = cpu(indices).i();
         FloatBuffer xb = f32(x).f();
         FloatBuffer g = f32(rowsGrad).f();
+        boolean simd = VectorSupport.available();
+        java.nio.ByteBuffer xBytes = cpu(x).b();
+        java.nio.ByteBuffer gBytes = cpu(rowsGrad).b();
         for (int e = 0; e < b * k; e++) {
             index(idx, e, l);
         }
@@ -686,6 +696,10 @@ public final class CpuBackend implements Backend {
                     }
                     int gb = row * d;
                     int xo = r * d;
+                    if (simd) {
+                        VectorOps.axpyRow(gBytes, gb, xBytes, xo, z, d);
+                        continue;
+                    }
                     for (int j = 0; j < d; j++) {
                         g.put(gb + j, g.get(gb + j) + z * xb.get(xo + j));
                     }
@@ -708,10 +722,17 @@ public final class CpuBackend implements Backend {
         IntBuffer idx = typed(indices, DType.I32).i();
         FloatBuffer w = f32(rows).f();
         FloatBuffer o = f32(out).f();
+        boolean simd = VectorSupport.available();
+        java.nio.ByteBuffer xBytes = cpu(x).b();
+        java.nio.ByteBuffer wBytes = cpu(rows).b();
         parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 for (int q = 0; q < k; q++) {
                     int wb = index(idx, r * k + q, l) * d;
+                    if (simd) {
+                        o.put(r * k + q, VectorOps.dotRow(xBytes, r * d, wBytes, wb, d));
+                        continue;
+                    }
                     double acc = 0;
                     for (int j = 0; j < d; j++) {
                         acc += xb.get(r * d + j) * w.get(wb + j);
@@ -729,6 +750,18 @@ public final class CpuBackend implements Backend {
         }
         int d = w.dim(1);
         FloatBuffer b = f32(w).f();
+        if (VectorSupport.available()) {
+            java.nio.ByteBuffer bytes = cpu(w).b();
+            parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    float ss = VectorOps.dotRow(bytes, r * d, bytes, r * d, d);
+                    if (ss > 0) {
+                        VectorOps.scaleRow(bytes, r * d, (float) (1 / Math.sqrt(ss)), d);
+                    }
+                }
+            });
+            return;
+        }
         parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
             for (int r = from; r < to; r++) {
                 double ss = 0;
@@ -754,6 +787,17 @@ public final class CpuBackend implements Backend {
         int d = w.dim(1);
         FloatBuffer g = f32(grad).f();
         FloatBuffer b = f32(w).f();
+        if (VectorSupport.available()) {
+            java.nio.ByteBuffer gBytes = cpu(grad).b();
+            java.nio.ByteBuffer wBytes = cpu(w).b();
+            parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    float dot = VectorOps.dotRow(gBytes, r * d, wBytes, r * d, d);
+                    VectorOps.axpyRow(gBytes, r * d, wBytes, r * d, -dot, d);
+                }
+            });
+            return;
+        }
         parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
             for (int r = from; r < to; r++) {
                 double dot = 0;

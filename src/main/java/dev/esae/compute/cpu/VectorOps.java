@@ -68,6 +68,42 @@ final class VectorOps {
         }
     }
 
+    /** {@code dst[dstAt + j] += alpha · src[srcAt + j]} for j < len (element offsets). */
+    static void axpyRow(ByteBuffer dst, int dstAt, ByteBuffer src, int srcAt, float alpha, int len) {
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            load(dst, dstAt + j).add(load(src, srcAt + j).mul(alpha)).intoByteBuffer(dst, (dstAt + j) * 4, NATIVE);
+        }
+        for (; j < len; j++) {
+            dst.putFloat((dstAt + j) * 4, dst.getFloat((dstAt + j) * 4) + alpha * src.getFloat((srcAt + j) * 4));
+        }
+    }
+
+    /** The dot product of two rows of {@code len} floats, summed in float lanes then across them. */
+    static float dotRow(ByteBuffer a, int aAt, ByteBuffer b, int bAt, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            acc = load(a, aAt + j).fma(load(b, bAt + j), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) {
+            sum += a.getFloat((aAt + j) * 4) * b.getFloat((bAt + j) * 4);
+        }
+        return sum;
+    }
+
+    /** {@code row *= scale} for a row of {@code len} floats. */
+    static void scaleRow(ByteBuffer x, int at, float scale, int len) {
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            load(x, at + j).mul(scale).intoByteBuffer(x, (at + j) * 4, NATIVE);
+        }
+        for (; j < len; j++) {
+            x.putFloat((at + j) * 4, x.getFloat((at + j) * 4) * scale);
+        }
+    }
+
     /** The Adam update of {@link dev.esae.compute.Backend#adamStep}, with the scalars precomputed. */
     static void adam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, float beta1, float beta2, float stepSize,
             float sqrtBc2, float eps, int from, int to) {
