@@ -1,12 +1,12 @@
 package dev.esae.base;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import dev.esae.compute.cpu.CpuBackend;
 import dev.esae.io.HostArray;
 import dev.esae.io.Npy;
 import dev.esae.nn.GradCheck;
@@ -18,29 +18,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Both base models: gradients against finite differences, float32 against float64, and against PyTorch. */
 class AutoencoderTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
     private final long seed = System.nanoTime();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     private static double[] images(SplittableRandom rng, int n) {
         double[] x = new double[n * Autoencoder.IMAGE];

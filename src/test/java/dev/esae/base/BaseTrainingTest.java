@@ -1,5 +1,6 @@
 package dev.esae.base;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.esae.InputException;
 import dev.esae.compute.Backend;
 import dev.esae.compute.Tensor;
-import dev.esae.compute.cpu.CpuBackend;
 import dev.esae.data.CyclicGroup;
 import dev.esae.data.ShapeCatalog;
 import dev.esae.data.ShapesDataset;
@@ -21,28 +21,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Training lowers the loss, checkpoints resume exactly, and activations are ψ of the rotated images. */
 class BaseTrainingTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
     private static ShapeCatalog catalog;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
+    static void draw() {
         catalog = ShapeCatalog.draw();
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
     }
 
     private static float[] images(int n, long seed) {

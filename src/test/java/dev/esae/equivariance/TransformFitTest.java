@@ -1,34 +1,22 @@
 package dev.esae.equivariance;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import dev.esae.compute.cpu.CpuBackend;
 import dev.esae.nn.GradCheck;
 import dev.esae.train.TrainingListener;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class TransformFitTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
     private final long seed = System.nanoTime();
-
-    @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     /** Activations [count, n, d]: ψ(x) Gaussian with varied scales, ψ(g^p x) = M*^p ψ(x) + noise. */
     static ActivationSet synthetic(SplittableRandom rng, double[] mStar, int count, int n, int d, double noise) {

@@ -1,18 +1,16 @@
 package dev.esae.nn;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import dev.esae.compute.cpu.CpuBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,18 +18,8 @@ import org.junit.jupiter.api.Test;
  * central finite differences in double precision, and the float32 fast path against float64.
  */
 class LayerGradientTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
     private final long seed = System.nanoTime();
-
-    @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     /** Builds the layer under test in a precision, with weights from a fixed seed. */
     interface Factory {

@@ -1,12 +1,12 @@
 package dev.esae.sae;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.compute.Backend;
 import dev.esae.compute.Tensor;
-import dev.esae.compute.cpu.CpuBackend;
 import dev.esae.equivariance.ActivationSet;
 import dev.esae.io.HostArray;
 import dev.esae.io.Npy;
@@ -17,27 +17,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An exported topk SAE is what SAELens computes with, and loads back to the same SAE. */
 class SaeFilesTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     private static ActivationSet randomActs(long seed, int count, int n, int d) {
         SplittableRandom rng = new SplittableRandom(seed);

@@ -1,30 +1,18 @@
 package dev.esae.sae;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.compute.Backend;
-import dev.esae.compute.cpu.CpuBackend;
 import dev.esae.equivariance.ActivationSet;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SaeTrainerTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
     private final long seed = System.nanoTime();
-
-    @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     /**
      * How much one input's latent codes agree across its n rotations: the mean over p ≥ 1 of the
@@ -66,6 +54,27 @@ class SaeTrainerTest {
      * advance) so that it cannot flake; over fresh seeds the invariant agreement was 0.61–0.99 and
      * topk's 0.02–0.28 (8 runs).
      */
+    /** Activations [count, n, d]: each canonical ψ(x) from {@code canonical}, and ψ(g^p x) = M*^p ψ(x). */
+    private static float[] rotated(double[] mStar, int n, int d, int count, java.util.function.Supplier<double[]> canonical) {
+        float[] data = new float[count * n * d];
+        for (int i = 0; i < count; i++) {
+            double[] v = canonical.get();
+            for (int p = 0; p < n; p++) {
+                for (int j = 0; j < d; j++) {
+                    data[(i * n + p) * d + j] = (float) v[j];
+                }
+                double[] next = new double[d];
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        next[a] += mStar[a * d + b] * v[b];
+                    }
+                }
+                v = next;
+            }
+        }
+        return data;
+    }
+
     @Test
     void invariantLatentsAgreeAcrossRotationsWhileTopkLatentsDoNot() {
         long seed = 20261122L;
@@ -80,8 +89,7 @@ class SaeTrainerTest {
             dict[i] = rng.nextGaussian() / Math.sqrt(d);
         }
         // ψ(x): 2 atoms with positive coefficients; ψ(g^p x) = M*^p ψ(x): rotations move it off the atoms.
-        float[] data = new float[count * n * d];
-        for (int i = 0; i < count; i++) {
+        float[] data = rotated(mStar, n, d, count, () -> {
             double[] v = new double[d];
             int[] pick = dev.esae.train.EpochRandom.permutation(rng, atoms);
             for (int q = 0; q < 2; q++) {
@@ -90,19 +98,8 @@ class SaeTrainerTest {
                     v[j] += coef * dict[pick[q] * d + j];
                 }
             }
-            for (int p = 0; p < n; p++) {
-                for (int j = 0; j < d; j++) {
-                    data[(i * n + p) * d + j] = (float) v[j];
-                }
-                double[] next = new double[d];
-                for (int a = 0; a < d; a++) {
-                    for (int b = 0; b < d; b++) {
-                        next[a] += mStar[a * d + b] * v[b];
-                    }
-                }
-                v = next;
-            }
-        }
+            return v;
+        });
         ActivationSet acts = new ActivationSet(data, count, n, d);
         // 24 latents for 20 atoms and K = 2 as in the data: with many more latents the decoder
         // learns duplicate atoms, and an encoder may pick one copy for one rotation and another
@@ -135,25 +132,13 @@ class SaeTrainerTest {
         for (int i = 0; i < m.length; i++) {
             m[i] = (float) mStar[i];
         }
-        float[] data = new float[count * n * d];
-        for (int i = 0; i < count; i++) {
+        float[] data = rotated(mStar, n, d, count, () -> {
             double[] v = new double[d];
             for (int j = 0; j < d; j++) {
                 v[j] = rng.nextDouble() < 0.25 ? 1 + rng.nextDouble() : 0;
             }
-            for (int p = 0; p < n; p++) {
-                for (int j = 0; j < d; j++) {
-                    data[(i * n + p) * d + j] = (float) v[j];
-                }
-                double[] next = new double[d];
-                for (int a = 0; a < d; a++) {
-                    for (int b = 0; b < d; b++) {
-                        next[a] += mStar[a * d + b] * v[b];
-                    }
-                }
-                v = next;
-            }
-        }
+            return v;
+        });
         ActivationSet acts = new ActivationSet(data, count, n, d);
         try (TopKSae sae = SaeTrainer.train(cpu, acts, new SaeTrainer.Config(64, 6, 64, true, 40, 32, 3e-3f, seed),
                 TrainingListener.SILENT, new LossHistory(count))) {

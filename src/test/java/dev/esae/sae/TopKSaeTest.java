@@ -1,19 +1,17 @@
 package dev.esae.sae;
 
+import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import dev.esae.compute.cpu.CpuBackend;
 import dev.esae.nn.Parameter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,18 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gradient, on fresh random inputs.
  */
 class TopKSaeTest {
-    private static Backend cpu;
+    private static final Backend cpu = TestBackends.cpu();
     private final long seed = System.nanoTime();
-
-    @BeforeAll
-    static void open() {
-        cpu = new CpuBackend(Integer.getInteger("esae.test.threads", 1));
-    }
-
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     /** The dense naive SAE in double: parameters by name, and the loss with all its gradients. */
     static final class Dense {

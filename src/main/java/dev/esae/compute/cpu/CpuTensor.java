@@ -16,17 +16,25 @@ import org.bytedeco.javacpp.Pointer;
  * OpenBLAS gets a pointer to the same bytes, so nothing is copied between the two.
  */
 final class CpuTensor extends Tensor {
-    /** The allocation shared by an owner and its views. */
+    /**
+     * The allocation shared by an owner and its views, its first element on a 64-byte boundary:
+     * OpenBLAS's kernels take different paths for differently aligned data, so a fixed alignment
+     * keeps results from depending on where malloc happened to put a buffer.
+     */
     static final class Storage {
+        static final int ALIGN = 64;
         final BytePointer bytes;
+        /** Bytes from the allocation's start to the aligned first element. */
+        final long pad;
         boolean released;
 
         Storage(long byteCount) {
-            bytes = new BytePointer(byteCount);
+            bytes = new BytePointer(byteCount + ALIGN);
             if (bytes.isNull()) {
                 throw new OutOfMemoryError("cannot allocate " + byteCount + " bytes off-heap");
             }
-            Pointer.memset(bytes, 0, byteCount);
+            pad = (ALIGN - bytes.address() % ALIGN) % ALIGN;
+            Pointer.memset(bytes, 0, byteCount + ALIGN);
         }
     }
 
@@ -59,10 +67,12 @@ final class CpuTensor extends Tensor {
         this.storage = storage;
         this.offset = offset;
         this.owner = owner;
-        long byteOffset = offset * dtype.bytes();
+        long byteOffset = storage.pad + offset * dtype.bytes();
         long byteLength = size() * dtype.bytes();
+        // JavaCPP's buffer keeps the pointer's position (its index 0 is the allocation's start);
+        // slice() makes index 0 this tensor's first element, as every loop here assumes.
         java.nio.ByteBuffer bb = new BytePointer(storage.bytes).position(byteOffset).limit(byteOffset + byteLength)
-                .asByteBuffer().order(ByteOrder.nativeOrder());
+                .asByteBuffer().slice().order(ByteOrder.nativeOrder());
         this.bytes = bb;
         this.floats = dtype == DType.F32 ? bb.asFloatBuffer() : null;
         this.doubles = dtype == DType.F64 ? bb.asDoubleBuffer() : null;
@@ -72,20 +82,21 @@ final class CpuTensor extends Tensor {
     /** A float pointer to this tensor's first element, for BLAS calls. */
     FloatPointer floatPointer() {
         checkLive();
-        // The storage pointer's position stays 0, so a float position here counts floats from the base.
-        return new FloatPointer(storage.bytes).position(offset);
+        // The storage pointer's position stays 0, so a float position here counts floats from the
+        // allocation's start (the pad is a multiple of 16 bytes, malloc's own alignment).
+        return new FloatPointer(storage.bytes).position(storage.pad / Float.BYTES + offset);
     }
 
     /** A double pointer to this tensor's first element, for BLAS calls. */
     org.bytedeco.javacpp.DoublePointer doublePointer() {
         checkLive();
-        return new org.bytedeco.javacpp.DoublePointer(storage.bytes).position(offset);
+        return new org.bytedeco.javacpp.DoublePointer(storage.bytes).position(storage.pad / Double.BYTES + offset);
     }
 
     /** A byte pointer to this tensor's first element. */
     BytePointer bytePointer() {
         checkLive();
-        return new BytePointer(storage.bytes).position(offset * dtype().bytes());
+        return new BytePointer(storage.bytes).position(storage.pad + offset * dtype().bytes());
     }
 
     FloatBuffer f() {

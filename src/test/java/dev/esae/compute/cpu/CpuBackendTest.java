@@ -230,6 +230,35 @@ class CpuBackendTest {
     }
 
     @Test
+    void operationsOnRowViewsTouchOnlyThoseRows() {
+        float[] x = random(6 * 40);
+        float[] bias = random(40);
+        try (Tensor t = cpu.upload(x, 6, 40); Tensor b = cpu.upload(bias, 40); Tensor g = cpu.upload(random(6 * 40), 6, 40)) {
+            Tensor view = t.rows(2, 3);
+            cpu.addRowVector(view, b);
+            cpu.relu(view, view);
+            cpu.normalizeRows(view);
+            cpu.projectOutRows(g.rows(2, 3), view);
+            float[] got = cpu.download(t);
+            for (int r = 0; r < 6; r++) {
+                double ss = 0;
+                for (int j = 0; j < 40; j++) {
+                    float v = got[r * 40 + j];
+                    if (r < 2 || r > 4) {
+                        assertEquals(x[r * 40 + j], v, 0f, "row " + r + " is outside the view and must not change");
+                    } else {
+                        ss += (double) v * v;
+                        assertTrue(v >= 0f, "relu applied in row " + r);
+                    }
+                }
+                if (r >= 2 && r <= 4 && ss > 0) {
+                    assertEquals(1.0, Math.sqrt(ss), 1e-5, "row " + r + " normalised");
+                }
+            }
+        }
+    }
+
+    @Test
     void everySelfTestCheckPassesOnTheCpu() {
         List<OpCheck> checks = SelfTest.run(cpu, seed);
         assertTrue(checks.size() > 30);
