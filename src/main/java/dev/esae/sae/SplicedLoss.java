@@ -1,0 +1,76 @@
+package dev.esae.sae;
+
+import dev.esae.base.Autoencoder;
+import dev.esae.compute.Backend;
+import dev.esae.compute.DType;
+import dev.esae.compute.Tensor;
+import dev.esae.data.CyclicGroup;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The spliced loss (SPEC §6): ψ inside the base autoencoder replaced by the SAE's reconstruction,
+ * the decoder run on it, and the MSE to the input image, beside the base model's own MSE. Every
+ * image is scored in all n orientations; for the equivariant kind the reconstruction of
+ * ψ(g^p x) is {@code M^p D(E(ψ(g^p x)))}.
+ */
+public final class SplicedLoss {
+    private static final int CHUNK = 128;
+
+    private SplicedLoss() {}
+
+    /**
+     * @param images {@code [N, 4096]} in [0, 1] (the canonical images)
+     * @param m M for the equivariant kind, else ignored
+     * @return {@code spliced_mse}, {@code base_mse} (means over pixels), and {@code images}
+     */
+    public static Map<String, Object> evaluate(Backend backend, Autoencoder model, TopKSae sae, SaeKind kind, float[] m,
+            float[] images, CyclicGroup group) {
+        int count = images.length / Autoencoder.IMAGE;
+        int n = group.order();
+        int d = Autoencoder.LATENT;
+        if (sae.dim() != d) {
+            throw new IllegalArgumentException("the SAE has d = " + sae.dim() + ", the base model's psi has " + d);
+        }
+        double spliced = 0;
+        double base = 0;
+        try (Tensor data = backend.upload(images, count, Autoencoder.SIDE, Autoencoder.SIDE);
+             Tensor rotated = backend.zeros(DType.F32, CHUNK, Autoencoder.SIDE, Autoencoder.SIDE);
+             Tensor psi = backend.zeros(DType.F32, CHUNK, d);
+             Tensor recon = backend.zeros(DType.F32, CHUNK, d);
+             Tensor tmp = backend.zeros(DType.F32, CHUNK, d);
+             Tensor grad = backend.zeros(DType.F32, CHUNK, Autoencoder.IMAGE);
+             Tensor loss = backend.zeros(DType.F32, 1);
+             Tensor mt = kind.needsTransform() ? backend.upload(m, d, d) : null) {
+            for (int start = 0; start < count; start += CHUNK) {
+                int size = Math.min(CHUNK, count - start);
+                Tensor x = rotated.rows(0, size);
+                Tensor ps = psi.rows(0, size);
+                Tensor rc = recon.rows(0, size);
+                Tensor tp = tmp.rows(0, size);
+                Tensor gr = grad.rows(0, size);
+                for (int p = 0; p < n; p++) {
+                    backend.rot90(data.rows(start, size), group.quarterTurns(p), x);
+                    Tensor flat = x.reshape(size, Autoencoder.IMAGE);
+                    backend.copy(model.encode(flat), ps);
+                    backend.mseLoss(model.decode(ps), flat, gr, loss);
+                    base += backend.download(loss)[0] * size;
+                    backend.copy(sae.forward(ps), rc);
+                    if (kind.needsTransform()) {
+                        for (int q = 0; q < p; q++) {
+                            backend.gemm(false, true, 1f, rc, mt, 0f, tp);
+                            backend.copy(tp, rc);
+                        }
+                    }
+                    backend.mseLoss(model.decode(rc), flat, gr, loss);
+                    spliced += backend.download(loss)[0] * size;
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("spliced_mse", spliced / ((double) count * n));
+        out.put("base_mse", base / ((double) count * n));
+        out.put("images", count);
+        return out;
+    }
+}
