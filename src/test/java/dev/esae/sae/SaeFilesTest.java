@@ -71,6 +71,23 @@ class SaeFilesTest {
     }
 
     @Test
+    void resumingAnSaeFromItsCheckpointGivesTheSameBytesAsOneRun() throws IOException {
+        ActivationSet acts = randomActs(8, 90, 4, 10);
+        Map<String, Object> cfg = SaeFiles.config(SaeKind.INVARIANT, 10, 80, 3, 4, Map.of("batch", 16, "lr", 1e-3, "seed", 3, "inputs", 90));
+        SaeTrainer.Config three = new SaeTrainer.Config(80, 3, 512, true, 3, 16, 1e-3f, 3);
+        SaeTrainer.Config one = new SaeTrainer.Config(80, 3, 512, true, 1, 16, 1e-3f, 3);
+        Path whole = dir.resolve("whole");
+        Path parts = dir.resolve("parts");
+        SaeTrainer.train(cpu, acts, three, whole, false, cfg, null, TrainingListener.SILENT, new LossHistory(90)).close();
+        SaeTrainer.train(cpu, acts, one, parts, false, cfg, null, TrainingListener.SILENT, new LossHistory(90)).close();
+        LossHistory h = new LossHistory(90);
+        SaeTrainer.train(cpu, acts, three, parts, true, cfg, null, TrainingListener.SILENT, h).close();
+        assertEquals(3, h.epochs());
+        assertArrayEquals(java.nio.file.Files.readAllBytes(whole.resolve(SaeFiles.WEIGHTS)),
+                java.nio.file.Files.readAllBytes(parts.resolve(SaeFiles.WEIGHTS)));
+    }
+
+    @Test
     void anExportedSaeLoadsBackToTheSameReconstructions() throws IOException {
         int d = 12;
         ActivationSet acts = randomActs(6, 100, 4, d);

@@ -243,7 +243,9 @@ public final class CpuBackend implements Backend {
         } else if (VectorSupport.available()) {
             java.nio.ByteBuffer xb = cpu(x).b();
             java.nio.ByteBuffer bb = cpu(bias).b();
-            parallel.forRange(rows, grain, (from, to) -> VectorOps.addRowVector(xb, bb, cols, from, to));
+            int xAt = cpu(x).base;
+            int bAt = cpu(bias).base;
+            parallel.forRange(rows, grain, (from, to) -> VectorOps.addRowVector(xb, xAt, bb, bAt, cols, from, to));
         } else {
             FloatBuffer xb = cpu(x).f();
             FloatBuffer bb = cpu(bias).f();
@@ -273,7 +275,9 @@ public final class CpuBackend implements Backend {
         } else if (VectorSupport.available()) {
             java.nio.ByteBuffer xb = cpu(x).b();
             java.nio.ByteBuffer yb = cpu(y).b();
-            parallel.forRange(intSize(x), ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(xb, yb, from, to));
+            int xAt = cpu(x).base;
+            int yAt = cpu(y).base;
+            parallel.forRange(intSize(x), ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(xb, xAt, yb, yAt, from, to));
         } else {
             FloatBuffer xb = cpu(x).f();
             FloatBuffer yb = cpu(y).f();
@@ -303,7 +307,11 @@ public final class CpuBackend implements Backend {
             java.nio.ByteBuffer g = cpu(gradOut).b();
             java.nio.ByteBuffer o = cpu(output).b();
             java.nio.ByteBuffer gi = cpu(gradIn).b();
-            parallel.forRange(intSize(gradOut), ELEMENTWISE_GRAIN, (from, to) -> VectorOps.reluBackward(g, o, gi, from, to));
+            int gAt = cpu(gradOut).base;
+            int oAt = cpu(output).base;
+            int giAt = cpu(gradIn).base;
+            parallel.forRange(intSize(gradOut), ELEMENTWISE_GRAIN,
+                    (from, to) -> VectorOps.reluBackward(g, gAt, o, oAt, gi, giAt, from, to));
         } else {
             FloatBuffer g = cpu(gradOut).f();
             FloatBuffer o = cpu(output).f();
@@ -471,8 +479,12 @@ public final class CpuBackend implements Backend {
             java.nio.ByteBuffer gb = f32(grad).b();
             java.nio.ByteBuffer mbb = f32(m).b();
             java.nio.ByteBuffer vbb = f32(v).b();
-            parallel.forRange(intSize(param), ELEMENTWISE_GRAIN,
-                    (from, to) -> VectorOps.adam(pb, gb, mbb, vbb, beta1, beta2, stepSize, sqrtBc2, eps, from, to));
+            int pAt = cpu(param).base;
+            int gAt = cpu(grad).base;
+            int mAt = cpu(m).base;
+            int vAt = cpu(v).base;
+            parallel.forRange(intSize(param), ELEMENTWISE_GRAIN, (from, to) -> VectorOps.adam(pb, pAt, gb, gAt, mbb, mAt, vbb, vAt,
+                    beta1, beta2, stepSize, sqrtBc2, eps, from, to));
             return;
         }
         float b1c = 1f - beta1;
@@ -640,6 +652,8 @@ public final class CpuBackend implements Backend {
         boolean simd = VectorSupport.available();
         java.nio.ByteBuffer wBytes = cpu(rows).b();
         java.nio.ByteBuffer oBytes = cpu(out).b();
+        int wAt = cpu(rows).base;
+        int oAt = cpu(out).base;
         parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int ob = r * d;
@@ -653,7 +667,7 @@ public final class CpuBackend implements Backend {
                     }
                     int wb = index(idx, r * k + q, l) * d;
                     if (simd) {
-                        VectorOps.axpyRow(oBytes, ob, wBytes, wb, z, d);
+                        VectorOps.axpyRow(oBytes, oAt + ob, wBytes, wAt + wb, z, d);
                         continue;
                     }
                     for (int j = 0; j < d; j++) {
@@ -681,6 +695,8 @@ public final class CpuBackend implements Backend {
         boolean simd = VectorSupport.available();
         java.nio.ByteBuffer xBytes = cpu(x).b();
         java.nio.ByteBuffer gBytes = cpu(rowsGrad).b();
+        int xAt = cpu(x).base;
+        int gAt = cpu(rowsGrad).base;
         for (int e = 0; e < b * k; e++) {
             index(idx, e, l);
         }
@@ -697,7 +713,7 @@ public final class CpuBackend implements Backend {
                     int gb = row * d;
                     int xo = r * d;
                     if (simd) {
-                        VectorOps.axpyRow(gBytes, gb, xBytes, xo, z, d);
+                        VectorOps.axpyRow(gBytes, gAt + gb, xBytes, xAt + xo, z, d);
                         continue;
                     }
                     for (int j = 0; j < d; j++) {
@@ -725,12 +741,14 @@ public final class CpuBackend implements Backend {
         boolean simd = VectorSupport.available();
         java.nio.ByteBuffer xBytes = cpu(x).b();
         java.nio.ByteBuffer wBytes = cpu(rows).b();
+        int xAt = cpu(x).base;
+        int wAt = cpu(rows).base;
         parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 for (int q = 0; q < k; q++) {
                     int wb = index(idx, r * k + q, l) * d;
                     if (simd) {
-                        o.put(r * k + q, VectorOps.dotRow(xBytes, r * d, wBytes, wb, d));
+                        o.put(r * k + q, VectorOps.dotRow(xBytes, xAt + r * d, wBytes, wAt + wb, d));
                         continue;
                     }
                     double acc = 0;
@@ -752,11 +770,12 @@ public final class CpuBackend implements Backend {
         FloatBuffer b = f32(w).f();
         if (VectorSupport.available()) {
             java.nio.ByteBuffer bytes = cpu(w).b();
+            int at = cpu(w).base;
             parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    float ss = VectorOps.dotRow(bytes, r * d, bytes, r * d, d);
+                    float ss = VectorOps.dotRow(bytes, at + r * d, bytes, at + r * d, d);
                     if (ss > 0) {
-                        VectorOps.scaleRow(bytes, r * d, (float) (1 / Math.sqrt(ss)), d);
+                        VectorOps.scaleRow(bytes, at + r * d, (float) (1 / Math.sqrt(ss)), d);
                     }
                 }
             });
@@ -790,10 +809,12 @@ public final class CpuBackend implements Backend {
         if (VectorSupport.available()) {
             java.nio.ByteBuffer gBytes = cpu(grad).b();
             java.nio.ByteBuffer wBytes = cpu(w).b();
+            int gAt = cpu(grad).base;
+            int wAt = cpu(w).base;
             parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    float dot = VectorOps.dotRow(gBytes, r * d, wBytes, r * d, d);
-                    VectorOps.axpyRow(gBytes, r * d, wBytes, r * d, -dot, d);
+                    float dot = VectorOps.dotRow(gBytes, gAt + r * d, wBytes, wAt + r * d, d);
+                    VectorOps.axpyRow(gBytes, gAt + r * d, wBytes, wAt + r * d, -dot, d);
                 }
             });
             return;

@@ -45,8 +45,14 @@ final class CpuTensor extends Tensor {
     /** Elements of this tensor only, index 0 = first element. Exactly one is non-null. */
     final FloatBuffer floats;
     final DoubleBuffer doubles;
-    /** The same elements as native-order bytes, for the SIMD loops. */
+    /**
+     * The whole allocation as native-order bytes, for the SIMD loops, which address element j of
+     * this tensor as element {@link #base} + j of this buffer. (Not a slice: JDK 17's Vector API
+     * reads a sliced direct buffer from its parent's start.)
+     */
     final java.nio.ByteBuffer bytes;
+    /** Index, in elements of this tensor's type, of its first element within {@link #bytes}. */
+    final int base;
     final IntBuffer ints;
 
     CpuTensor(CpuBackend backend, DType dtype, int[] shape) {
@@ -69,11 +75,12 @@ final class CpuTensor extends Tensor {
         this.owner = owner;
         long byteOffset = storage.pad + offset * dtype.bytes();
         long byteLength = size() * dtype.bytes();
-        // JavaCPP's buffer keeps the pointer's position (its index 0 is the allocation's start);
-        // slice() makes index 0 this tensor's first element, as every loop here assumes.
+        // JavaCPP's buffer starts at the allocation and is positioned at this tensor's first byte;
+        // the typed views start at that position, the SIMD loops add base.
         java.nio.ByteBuffer bb = new BytePointer(storage.bytes).position(byteOffset).limit(byteOffset + byteLength)
-                .asByteBuffer().slice().order(ByteOrder.nativeOrder());
-        this.bytes = bb;
+                .asByteBuffer().order(ByteOrder.nativeOrder());
+        this.bytes = bb.duplicate().clear().order(ByteOrder.nativeOrder());
+        this.base = (int) (byteOffset / dtype.bytes());
         this.floats = dtype == DType.F32 ? bb.asFloatBuffer() : null;
         this.doubles = dtype == DType.F64 ? bb.asDoubleBuffer() : null;
         this.ints = dtype == DType.I32 ? bb.asIntBuffer() : null;

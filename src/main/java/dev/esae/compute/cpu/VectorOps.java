@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the module is present. Each element goes through the same float operations in the same order as
  * in the scalar loops (Java fuses no multiply-add on either path), so the results are identical.
  *
- * <p>Arguments are byte buffers over whole tensors in native order, and element ranges.
+ * <p>Each operand is a native-order byte buffer and the element index of its first element in
+ * that buffer ({@code xAt}); ranges count elements from there.
  */
 final class VectorOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -30,40 +31,40 @@ final class VectorOps {
         return FloatVector.fromByteBuffer(S, b, i * 4, NATIVE);
     }
 
-    static void relu(ByteBuffer x, ByteBuffer y, int from, int to) {
+    static void relu(ByteBuffer x, int xAt, ByteBuffer y, int yAt, int from, int to) {
         int i = from;
         for (int up = from + S.loopBound(to - from); i < up; i += S.length()) {
-            load(x, i).max(0f).intoByteBuffer(y, i * 4, NATIVE);
+            load(x, xAt + i).max(0f).intoByteBuffer(y, (yAt + i) * 4, NATIVE);
         }
         for (; i < to; i++) {
-            float v = x.getFloat(i * 4);
-            y.putFloat(i * 4, v > 0f ? v : 0f);
+            float v = x.getFloat((xAt + i) * 4);
+            y.putFloat((yAt + i) * 4, v > 0f ? v : 0f);
         }
     }
 
-    static void reluBackward(ByteBuffer g, ByteBuffer out, ByteBuffer gi, int from, int to) {
+    static void reluBackward(ByteBuffer g, int gAt, ByteBuffer out, int outAt, ByteBuffer gi, int giAt, int from, int to) {
         int i = from;
         FloatVector zero = FloatVector.zero(S);
         for (int up = from + S.loopBound(to - from); i < up; i += S.length()) {
-            VectorMask<Float> on = load(out, i).compare(VectorOperators.GT, 0f);
-            zero.blend(load(g, i), on).intoByteBuffer(gi, i * 4, NATIVE);
+            VectorMask<Float> on = load(out, outAt + i).compare(VectorOperators.GT, 0f);
+            zero.blend(load(g, gAt + i), on).intoByteBuffer(gi, (giAt + i) * 4, NATIVE);
         }
         for (; i < to; i++) {
-            gi.putFloat(i * 4, out.getFloat(i * 4) > 0f ? g.getFloat(i * 4) : 0f);
+            gi.putFloat((giAt + i) * 4, out.getFloat((outAt + i) * 4) > 0f ? g.getFloat((gAt + i) * 4) : 0f);
         }
     }
 
     /** {@code x[r, :] += bias} for rows {@code [fromRow, toRow)} of width {@code cols}. */
-    static void addRowVector(ByteBuffer x, ByteBuffer bias, int cols, int fromRow, int toRow) {
+    static void addRowVector(ByteBuffer x, int xAt, ByteBuffer bias, int biasAt, int cols, int fromRow, int toRow) {
         int up = S.loopBound(cols);
         for (int r = fromRow; r < toRow; r++) {
-            int base = r * cols;
+            int row = xAt + r * cols;
             int j = 0;
             for (; j < up; j += S.length()) {
-                load(x, base + j).add(load(bias, j)).intoByteBuffer(x, (base + j) * 4, NATIVE);
+                load(x, row + j).add(load(bias, biasAt + j)).intoByteBuffer(x, (row + j) * 4, NATIVE);
             }
             for (; j < cols; j++) {
-                x.putFloat((base + j) * 4, x.getFloat((base + j) * 4) + bias.getFloat(j * 4));
+                x.putFloat((row + j) * 4, x.getFloat((row + j) * 4) + bias.getFloat((biasAt + j) * 4));
             }
         }
     }
@@ -105,28 +106,27 @@ final class VectorOps {
     }
 
     /** The Adam update of {@link dev.esae.compute.Backend#adamStep}, with the scalars precomputed. */
-    static void adam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, float beta1, float beta2, float stepSize,
-            float sqrtBc2, float eps, int from, int to) {
+    static void adam(ByteBuffer p, int pAt, ByteBuffer g, int gAt, ByteBuffer m, int mAt, ByteBuffer v, int vAt, float beta1,
+            float beta2, float stepSize, float sqrtBc2, float eps, int from, int to) {
         float b1c = 1f - beta1;
         float b2c = 1f - beta2;
         int i = from;
         for (int up = from + S.loopBound(to - from); i < up; i += S.length()) {
-            FloatVector gv = load(g, i);
-            FloatVector mv = load(m, i).mul(beta1).add(gv.mul(b1c));
-            FloatVector vv = load(v, i).mul(beta2).add(gv.mul(b2c).mul(gv));
-            mv.intoByteBuffer(m, i * 4, NATIVE);
-            vv.intoByteBuffer(v, i * 4, NATIVE);
+            FloatVector gv = load(g, gAt + i);
+            FloatVector mv = load(m, mAt + i).mul(beta1).add(gv.mul(b1c));
+            FloatVector vv = load(v, vAt + i).mul(beta2).add(gv.mul(b2c).mul(gv));
+            mv.intoByteBuffer(m, (mAt + i) * 4, NATIVE);
+            vv.intoByteBuffer(v, (vAt + i) * 4, NATIVE);
             FloatVector denom = vv.sqrt().div(sqrtBc2).add(eps);
-            load(p, i).sub(mv.mul(stepSize).div(denom)).intoByteBuffer(p, i * 4, NATIVE);
+            load(p, pAt + i).sub(mv.mul(stepSize).div(denom)).intoByteBuffer(p, (pAt + i) * 4, NATIVE);
         }
         for (; i < to; i++) {
-            int o = i * 4;
-            float gi = g.getFloat(o);
-            float mi = beta1 * m.getFloat(o) + b1c * gi;
-            float vi = beta2 * v.getFloat(o) + b2c * gi * gi;
-            m.putFloat(o, mi);
-            v.putFloat(o, vi);
-            p.putFloat(o, p.getFloat(o) - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
+            float gi = g.getFloat((gAt + i) * 4);
+            float mi = beta1 * m.getFloat((mAt + i) * 4) + b1c * gi;
+            float vi = beta2 * v.getFloat((vAt + i) * 4) + b2c * gi * gi;
+            m.putFloat((mAt + i) * 4, mi);
+            v.putFloat((vAt + i) * 4, vi);
+            p.putFloat((pAt + i) * 4, p.getFloat((pAt + i) * 4) - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
         }
     }
 }

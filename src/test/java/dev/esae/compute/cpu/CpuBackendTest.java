@@ -258,6 +258,83 @@ class CpuBackendTest {
         }
     }
 
+    /** A view of {@code rows × cols} holding {@code values}, at {@code skip} rows into a larger tensor. */
+    private Tensor offsetView(java.util.List<Tensor> owned, float[] values, int rows, int cols, int skip) {
+        float[] all = new float[(rows + skip + 1) * cols];
+        System.arraycopy(values, 0, all, skip * cols, values.length);
+        Tensor t = cpu.upload(all, rows + skip + 1, cols);
+        owned.add(t);
+        return t.rows(skip, rows);
+    }
+
+    @Test
+    void everyOperandIsAddressedAtItsOwnOffset() {
+        // Each operand a view at a different offset (1, 2, 3 ... rows of odd width into its tensor),
+        // against the same operations on fresh tensors: any operand read or written at another
+        // tensor's offset shows up as a difference.
+        int rows = 6;
+        int d = 37;
+        int l = 23;
+        int k = 4;
+        float[] x = random(rows * d);
+        float[] y = random(rows * d);
+        float[] bias = random(d);
+        float[] w = random(l * d);
+        float[] vals = random(rows * k);
+        int[] idx = new int[rows * k];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = rng.nextInt(l);
+        }
+        java.util.List<Tensor> owned = new java.util.ArrayList<>();
+        java.util.List<float[]> fresh = new java.util.ArrayList<>();
+        java.util.List<float[]> views = new java.util.ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            boolean v = pass == 1;
+            java.util.List<float[]> res = v ? views : fresh;
+            Tensor tx = v ? offsetView(owned, x, rows, d, 1) : own(owned, cpu.upload(x, rows, d));
+            Tensor ty = v ? offsetView(owned, y, rows, d, 2) : own(owned, cpu.upload(y, rows, d));
+            Tensor tb = v ? offsetView(owned, bias, 1, d, 3).reshape(d) : own(owned, cpu.upload(bias, d));
+            Tensor tw = v ? offsetView(owned, w, l, d, 4) : own(owned, cpu.upload(w, l, d));
+            Tensor tg = v ? offsetView(owned, y, l > rows ? rows : l, d, 5) : own(owned, cpu.upload(y, rows, d));
+            Tensor tv = v ? offsetView(owned, vals, rows, k, 1) : own(owned, cpu.upload(vals, rows, k));
+            Tensor ti = own(owned, cpu.uploadInts(idx, rows, k));
+            Tensor out = v ? offsetView(owned, new float[rows * d], rows, d, 3) : own(owned, cpu.zeros(DType.F32, rows, d));
+            Tensor dots = v ? offsetView(owned, new float[rows * k], rows, k, 2) : own(owned, cpu.zeros(DType.F32, rows, k));
+            Tensor m1 = v ? offsetView(owned, new float[rows * d], rows, d, 1) : own(owned, cpu.zeros(DType.F32, rows, d));
+            Tensor m2 = v ? offsetView(owned, new float[rows * d], rows, d, 4) : own(owned, cpu.zeros(DType.F32, rows, d));
+            cpu.relu(tx, out);
+            res.add(cpu.download(out));
+            cpu.reluBackward(ty, out, tg);
+            res.add(cpu.download(tg));
+            cpu.addRowVector(tx, tb);
+            res.add(cpu.download(tx));
+            cpu.adamStep(tx, ty, m1, m2, 1e-2f, 0.9f, 0.999f, 1e-8f, 3);
+            res.add(cpu.download(tx));
+            res.add(cpu.download(m2));
+            cpu.sparseDecode(tv, ti, tw, out);
+            res.add(cpu.download(out));
+            cpu.sparseDots(ty, ti, tw, dots);
+            res.add(cpu.download(dots));
+            cpu.sparseOuterAccumulate(tv, ti, ty, tw);
+            res.add(cpu.download(tw));
+            cpu.normalizeRows(tw);
+            res.add(cpu.download(tw));
+            cpu.projectOutRows(tx, ty);
+            res.add(cpu.download(tx));
+        }
+        String[] names = {"relu", "reluBackward", "addRowVector", "adam p", "adam v", "sparseDecode", "sparseDots",
+            "sparseOuterAccumulate", "normalizeRows", "projectOutRows"};
+        for (int i = 0; i < names.length; i++) {
+            assertArrayEquals(fresh.get(i), views.get(i), names[i] + " on offset views (seed " + seed + ")");
+        }
+        owned.forEach(Tensor::close);
+    }
+
+    private static Tensor own(java.util.List<Tensor> owned, Tensor t) {
+        owned.add(t);
+        return t;
+    }
+
     @Test
     void everySelfTestCheckPassesOnTheCpu() {
         List<OpCheck> checks = SelfTest.run(cpu, seed);

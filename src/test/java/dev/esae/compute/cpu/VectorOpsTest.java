@@ -45,7 +45,7 @@ class VectorOpsTest {
         float beta2 = 0.999f;
         float step = (float) (1e-3 / (1 - Math.pow(0.9, 7)));
         float sqrtBc2 = (float) Math.sqrt(1 - Math.pow(0.999, 7));
-        VectorOps.adam(p, g, m, v, beta1, beta2, step, sqrtBc2, 1e-8f, 0, n);
+        VectorOps.adam(p, 0, g, 0, m, 0, v, 0, beta1, beta2, step, sqrtBc2, 1e-8f, 0, n);
         for (int i = 0; i < n; i++) {
             int o = i * 4;
             float gi = g.getFloat(o);
@@ -60,8 +60,8 @@ class VectorOpsTest {
         ByteBuffer x = random(n, 1);
         ByteBuffer y = random(n, 1);
         ByteBuffer gi = random(n, 1);
-        VectorOps.relu(x, y, 0, n);
-        VectorOps.reluBackward(x, y, gi, 3, n);
+        VectorOps.relu(x, 0, y, 0, 0, n);
+        VectorOps.reluBackward(x, 0, y, 0, gi, 0, 3, n);
         for (int i = 0; i < n; i++) {
             float xv = x.getFloat(i * 4);
             assertEquals(xv > 0f ? xv : 0f, y.getFloat(i * 4), 0f);
@@ -74,7 +74,7 @@ class VectorOpsTest {
         ByteBuffer mat = random(4 * cols, 1);
         ByteBuffer mat0 = copy(mat);
         ByteBuffer bias = random(cols, 1);
-        VectorOps.addRowVector(mat, bias, cols, 1, 4);
+        VectorOps.addRowVector(mat, 0, bias, 0, cols, 1, 4);
         for (int i = 0; i < 4 * cols; i++) {
             float expect = i < cols ? mat0.getFloat(i * 4) : mat0.getFloat(i * 4) + bias.getFloat((i % cols) * 4);
             assertEquals(Float.floatToIntBits(expect), Float.floatToIntBits(mat.getFloat(i * 4)), "row-vector add at " + i);
