@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code esae activations}: ψ of every image in every orientation. */
 @Command(name = "activations",
-        description = {"Write psi (the encoder's output before the decoder's ReLU) of every image of a dataset in",
-            "all n orientations: float32 [N, n, 256], entry [i, p] for g^p x_i."})
+        description = {"Write psi of every image in all n orientations.",
+            "psi is the encoder's output before the decoder's ReLU: float32 [N, n, 256], entry [i, p] for g^p x_i."})
 final class ActivationsCommand extends Subcommand {
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "Base model folder (from 'esae train-base').")
     Path model;

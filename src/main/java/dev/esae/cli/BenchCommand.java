@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
  * per second.
  */
 @Command(name = "bench",
-        description = {"Measure the training throughput of one stage on synthetic inputs (as the PyTorch peer does):",
-            "prints one JSON line with the median epoch time and images_per_s."})
+        description = {"Measure the training throughput of one stage.",
+            "On synthetic inputs, as the PyTorch peer makes them; prints one JSON line with the median epoch time,",
+            "images_per_s and the GEMM GFLOP/s achieved."})
 final class BenchCommand extends Subcommand {
     @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp, cnn, fitm, topk, wide, twolayer or invariant.")
     String stage;

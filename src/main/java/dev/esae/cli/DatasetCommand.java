@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code esae dataset}: draws the synthetic shapes dataset (SPEC §1). */
 @Command(name = "dataset",
-        description = {"Draw the synthetic shapes dataset: 64x64 images, four quadrants, each one of 8 shapes in",
-            "one of its orientations. Writes images.npy (uint8 [N,64,64]), labels.npy (int32 [N,4,2]:",
-            "shape id, orientation per quadrant), sheet.png (the first 64 images) and shapes.png."})
+        description = {"Draw the synthetic shapes dataset.",
+            "64x64 images, four quadrants, each one of 8 shapes in one of its orientations. Writes images.npy",
+            "(uint8 [N,64,64]), labels.npy (int32 [N,4,2]: shape id, orientation per quadrant), sheet.png (the",
+            "first 64 images) and shapes.png."})
 final class DatasetCommand extends Subcommand {
     /** Images per file: the uint8 array must stay below 2 GiB. */
     static final int MAX_IMAGES = (Integer.MAX_VALUE - 64) / (ShapesDataset.SIZE * ShapesDataset.SIZE);

@@ -19,8 +19,9 @@ import picocli.CommandLine.Command;
  * it was skipped, and the backend that {@code --device} selects.
  */
 @Command(name = "doctor",
-        description = {"Print the environment (Java, OS, CPU, threads, native libraries), every backend tried",
-            "and why each was skipped, and the backend chosen."})
+        description = {"Explain the environment and which backend runs, and why.",
+            "Prints Java, OS, CPU, threads and native libraries, every backend tried and why each was skipped,",
+            "and the backend chosen."})
 final class DoctorCommand extends Subcommand {
     @Override
     public Integer call() {

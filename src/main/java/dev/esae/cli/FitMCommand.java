@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
 
 /** {@code esae fit-m}: the matrix M with {@code M^p ψ(x) ≈ ψ(g^p x)} and its R² (SPEC §3). */
 @Command(name = "fit-m",
-        description = {"Fit the matrix M with M^p psi(x) ~ psi(g^p x), from the identity by Adam through every power.",
-            "Writes M.safetensors, r2.json (R2 per p for the fit, the identity and closed-form least squares),",
-            "r2.png and loss.csv. --cycle-weight W also fits with a penalty W*||M^n - I||^2/d, reported beside it."})
+        description = {"Fit the matrix M with M^p psi(x) ~ psi(g^p x), and its R2.",
+            "From the identity, by Adam through every power. Writes M.safetensors, r2.json (R2 per p for the fit,",
+            "the identity and closed-form least squares), r2.png and loss.csv. --cycle-weight W also fits with a",
+            "penalty W*||M^n - I||^2/d, reported beside it."})
 final class FitMCommand extends Subcommand {
     @Option(names = "--acts", paramLabel = "FILE", required = true, description = "Activations: float32 [N, n, d] (or [N, d] with --powers).")
     Path acts;

@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 
 /** {@code esae selftest}: every operation of the chosen backend against the plain reference. */
 @Command(name = "selftest",
-        description = {"Check every operation of the chosen backend against a plain double-precision reference",
-            "on fresh random inputs of awkward sizes. Prints a table; exits 1 if any check fails."})
+        description = {"Check every backend operation against a plain reference.",
+            "Runs each operation of the chosen backend on fresh random inputs of awkward sizes against a plain",
+            "double-precision reference. Prints a table; exits 1 if any check fails."})
 final class SelftestCommand extends Subcommand {
     @Override
     public Integer call() {

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 
 /** {@code esae train-base}: trains a base autoencoder (SPEC §2). */
 @Command(name = "train-base",
-        description = {"Train a base autoencoder (MLP or CNN of the paper's Table 1) on a dataset folder: MSE,",
-            "Adam, each batch rotated by a random power of g. Writes model.safetensors, config.json,",
-            "loss.csv and a checkpoint after every epoch, and reconstructions.png at the end."})
+        description = {"Train a base autoencoder (MLP or CNN).",
+            "The paper's Table 1 models on a dataset folder: MSE, Adam, each batch rotated by a random power of g.",
+            "Writes model.safetensors, config.json, loss.csv and a checkpoint after every epoch, and",
+            "reconstructions.png at the end."})
 final class TrainBaseCommand extends Subcommand {
     @Option(names = "--arch", paramLabel = "mlp|cnn", required = true, description = "Architecture.")
     String arch;

@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
 
 /** {@code esae train-sae}: one of the five TopK SAE kinds of SPEC §4. */
 @Command(name = "train-sae",
-        description = {"Train a TopK sparse autoencoder on activations: topk, wide, twolayer, invariant (every orientation",
-            "mapped to the canonical one) or equivariant (the invariant SAE with M from 'esae fit-m').",
-            "Writes cfg.json and sae_weights.safetensors (SAELens's layout), metrics.json, loss.csv and a checkpoint."})
+        description = {"Train a TopK sparse autoencoder (five kinds).",
+            "topk, wide, twolayer, invariant (every orientation mapped to the canonical one) or equivariant (the",
+            "invariant SAE with M from 'esae fit-m'). Writes cfg.json and sae_weights.safetensors (SAELens's",
+            "layout), metrics.json, loss.csv and a checkpoint."})
 final class TrainSaeCommand extends Subcommand {
     @Option(names = "--kind", paramLabel = "KIND", required = true, description = "topk, wide, twolayer, invariant or equivariant.")
     String kind;
