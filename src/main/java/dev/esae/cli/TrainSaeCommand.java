@@ -62,6 +62,13 @@ final class TrainSaeCommand extends Subcommand {
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     float lr;
 
+    @Option(names = "--auxk", paramLabel = "K_AUX", defaultValue = "0",
+            description = "AuxK: let the K_AUX largest pre-activations of dead latents reconstruct the residual. Default: 0 (off).")
+    int auxK;
+
+    @Option(names = "--auxk-coef", paramLabel = "C", defaultValue = "0.03125", description = "Weight of the AuxK loss. Default: 1/32.")
+    float auxCoef;
+
     @Option(names = "--unknown-p", description = "Equivariant kind: also pick each row's p by the closest M^p reconstruction, and report how often it is right.")
     boolean unknownP;
 
@@ -88,6 +95,12 @@ final class TrainSaeCommand extends Subcommand {
         if (k < 1 || k > latents) {
             throw new InputException("--k " + k + ": expected 1 to " + latents + " (the latents of a " + kd.id() + " SAE on d = " + d + ")");
         }
+        if (auxK < 0 || auxK > latents) {
+            throw new InputException("--auxk " + auxK + ": expected 0 (off) to " + latents + " (the latents)");
+        }
+        if (!(auxCoef >= 0) || !Float.isFinite(auxCoef)) {
+            throw new InputException("--auxk-coef: expected a finite number >= 0, got " + auxCoef);
+        }
         float[] m = null;
         if (transform != null) {
             TransformFiles.Transform t = TransformFiles.read(transform, transformCycle);
@@ -108,6 +121,8 @@ final class TrainSaeCommand extends Subcommand {
         training.put("lr", (double) lr);
         training.put("seed", root.seed);
         training.put("inputs", set.count());
+        training.put("auxk", auxK);
+        training.put("auxk_coef", (double) auxCoef);
         training.put("acts", acts.toString());
         training.put("transform", transform == null ? null : transform.toString() + (transformCycle ? " (M_cycle)" : " (M)"));
         training.put("esae_version", BuildInfo.version());
@@ -115,7 +130,8 @@ final class TrainSaeCommand extends Subcommand {
         if (resume && Checkpoint.exists(out)) {
             Checkpoint.requireSameRun(out, Checkpoint.readConfig(out), cfg, SaeTrainer.RUN_KEYS);
         }
-        SaeTrainer.Config config = new SaeTrainer.Config(latents, k, kd.hidden(), kd.invariantTargets(), epochs, batch, lr, root.seed);
+        SaeTrainer.Config config = new SaeTrainer.Config(latents, k, kd.hidden(), kd.invariantTargets(), epochs, batch, lr, root.seed,
+                auxK, auxCoef);
         try (Backend backend = root.openBackend().backend()) {
             LossHistory h = new LossHistory(set.count());
             try (TopKSae sae = SaeTrainer.train(backend, set, config, out, resume, cfg, m, new ProgressBar(spec.commandLine().getErr(),

@@ -17,14 +17,23 @@ import java.io.UncheckedIOException;
  * invariant kinds, maps every orientation to the canonical one ({@code ψ(g^p x) → ψ(x)}). MSE
  * (mean over elements), Adam, {@code b_dec} initialised to the targets' mean, and the decoder
  * rows kept at unit norm (the gradient's parallel component removed before each step, the rows
- * renormalised after).
+ * renormalised after). Optionally AuxK ({@link TopKSae#enableAuxK}): latents that have not fired
+ * over the last epoch's worth of rows count as dead; the epoch loss then includes the auxiliary
+ * term, and a resumed run starts counting dead latents afresh.
  */
 public final class SaeTrainer {
     /** What to train: the SAE's shape, whether targets are the canonical orientation, and the schedule. */
-    public record Config(int latents, int k, int hidden, boolean invariant, int epochs, int batch, float learningRate, long seed) {}
+    public record Config(int latents, int k, int hidden, boolean invariant, int epochs, int batch, float learningRate, long seed,
+            int auxK, float auxCoef) {
+        /** Without AuxK. */
+        public Config(int latents, int k, int hidden, boolean invariant, int epochs, int batch, float learningRate, long seed) {
+            this(latents, k, hidden, invariant, epochs, batch, learningRate, seed, 0, 0f);
+        }
+    }
 
     /** The cfg.json fields a resumed run must share with its checkpoint. */
-    public static final java.util.List<String> RUN_KEYS = java.util.List.of("esae_kind", "d_sae", "k", "batch", "lr", "seed", "inputs");
+    public static final java.util.List<String> RUN_KEYS = java.util.List.of("esae_kind", "d_sae", "k", "batch", "lr", "seed", "inputs",
+            "auxk", "auxk_coef");
 
     private SaeTrainer() {}
 
@@ -67,6 +76,14 @@ public final class SaeTrainer {
             bias[j] = (float) (mean[j] / ((double) count * n));
         }
         sae.setDecoderBias(bias);
+        // AuxK: a latent is dead when it has not fired over the last epoch's worth of rows.
+        long[] rowsSinceFired = new long[c.latents()];
+        boolean[] dead = new boolean[c.latents()];
+        long deadAfter = (long) count * n;
+        if (c.auxK() > 0) {
+            sae.enableAuxK(c.auxK(), c.auxCoef());
+            sae.setDead(dead);
+        }
         try (Tensor inputs = backend.upload(acts.data(), count, n * d);
              Tensor targetRows = backend.upload(targets, count, n * d);
              Tensor in = backend.zeros(DType.F32, batch, n * d);
@@ -81,8 +98,27 @@ public final class SaeTrainer {
                 backend.gatherRows(targetRows, indices, t);
                 Tensor rowsIn = x.reshape(size * n, d);
                 Tensor g = size == batch ? grad : grad.rows(0, size * n);
-                backend.mseLoss(sae.forward(rowsIn), t.reshape(size * n, d), g, loss);
-                sae.backward(g);
+                Tensor tr = t.reshape(size * n, d);
+                backend.mseLoss(sae.forward(rowsIn), tr, g, loss);
+                if (c.auxK() > 0) {
+                    int[] fired = backend.downloadInts(sae.latentIndices());
+                    float[] z = backend.download(sae.latentValues());
+                    for (int i = 0; i < rowsSinceFired.length; i++) {
+                        rowsSinceFired[i] += (long) size * n;
+                    }
+                    for (int i = 0; i < fired.length; i++) {
+                        if (z[i] > 0) {
+                            rowsSinceFired[fired[i]] = 0;
+                        }
+                    }
+                    for (int i = 0; i < dead.length; i++) {
+                        dead[i] = rowsSinceFired[i] >= deadAfter;
+                    }
+                    sae.setDead(dead);
+                    sae.backward(g, tr, lossSum);
+                } else {
+                    sae.backward(g);
+                }
                 sae.constrainDecoderGradient();
                 adam.step();
                 sae.normalizeDecoder();

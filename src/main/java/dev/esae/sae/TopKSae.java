@@ -54,6 +54,23 @@ public final class TopKSae implements AutoCloseable {
     private Tensor biasSum;
     private Tensor lastHidden;
     private int lastBatch;
+    // AuxK branch (OpenAI's TopK SAE paper): dead latents reconstruct the main residual.
+    private int auxK;
+    private float auxCoef;
+    private Tensor deadMask;
+    private Tensor auxPre;
+    private Tensor auxVals;
+    private Tensor auxIdx;
+    private Tensor auxZ;
+    private Tensor auxOut;
+    private Tensor residual;
+    private Tensor auxGrad;
+    private Tensor auxGradScaled;
+    private Tensor auxDz;
+    private Tensor auxDvals;
+    private Tensor auxDh;
+    private Tensor auxLoss;
+    private Tensor target;
 
     /**
      * A new SAE: decoder rows random unit vectors, {@code W_enc} their transpose (the usual TopK
@@ -131,6 +148,19 @@ public final class TopKSae implements AutoCloseable {
         dvals = backend.zeros(DType.F32, batch, k);
         dh = backend.zeros(DType.F32, batch, encoderWidth());
         biasSum = backend.zeros(DType.F32, dim);
+        if (auxK > 0) {
+            auxPre = backend.zeros(DType.F32, batch, latents);
+            auxVals = backend.zeros(DType.F32, batch, auxK);
+            auxIdx = backend.zeros(DType.I32, batch, auxK);
+            auxZ = backend.zeros(DType.F32, batch, auxK);
+            auxOut = backend.zeros(DType.F32, batch, dim);
+            residual = backend.zeros(DType.F32, batch, dim);
+            auxGrad = backend.zeros(DType.F32, batch, dim);
+            auxGradScaled = backend.zeros(DType.F32, batch, dim);
+            auxDz = backend.zeros(DType.F32, batch, auxK);
+            auxDvals = backend.zeros(DType.F32, batch, auxK);
+            auxDh = backend.zeros(DType.F32, batch, encoderWidth());
+        }
     }
 
     private static Tensor rows(Tensor t, int batch) {
@@ -141,6 +171,36 @@ public final class TopKSae implements AutoCloseable {
     public void setDecoderBias(float[] bias) {
         try (Tensor t = backend.upload(bias, dim)) {
             backend.copy(t, bDec.value());
+        }
+    }
+
+    /**
+     * Turns on the AuxK loss: {@code coef · mean((e − ê)²)} with {@code e = target − x̂} (held
+     * constant) and {@code ê = z_aux W_dec}, where {@code z_aux} keeps the {@code auxK} largest
+     * pre-activations among the latents that {@link #setDead} marks dead. It gives dead latents a
+     * gradient towards what the live ones miss. {@code auxK} 0 turns it off.
+     */
+    public void enableAuxK(int auxK, float coef) {
+        if (auxK < 0 || auxK > latents) {
+            throw new IllegalArgumentException("k_aux = " + auxK + " must be in [0, " + latents + "]");
+        }
+        this.auxK = auxK;
+        this.auxCoef = coef;
+        if (auxK > 0 && deadMask == null) {
+            deadMask = backend.zeros(DType.F32, latents);
+            auxLoss = backend.zeros(DType.F32, 1);
+        }
+        capacity = 0;
+    }
+
+    /** Which latents are dead (for AuxK): {@code dead[i]} true lets latent i into the auxiliary TopK. */
+    public void setDead(boolean[] dead) {
+        float[] mask = new float[latents];
+        for (int i = 0; i < latents; i++) {
+            mask[i] = dead[i] ? 0f : Float.NEGATIVE_INFINITY;
+        }
+        try (Tensor t = backend.upload(mask, latents)) {
+            backend.copy(t, deadMask);
         }
     }
 
@@ -173,13 +233,74 @@ public final class TopKSae implements AutoCloseable {
         return rows(z, lastBatch);
     }
 
+    /** The AuxK branch's selected latents {@code [B, k_aux]} of the last backward pass. */
+    public Tensor auxIndices() {
+        return rows(auxIdx, lastBatch);
+    }
+
     /** Their latent indices {@code [B, K]}, each row by value descending. */
     public Tensor latentIndices() {
         return rows(idx, lastBatch);
     }
 
+    /**
+     * Sets every parameter's gradient from {@code dOut [B, d]}, the loss gradient at x̂; with AuxK
+     * on, {@code target [B, d]} is what x̂ was trained towards (for the residual) and
+     * {@code lossSum[0]} receives the auxiliary loss.
+     */
+    public void backward(Tensor dOut, Tensor target, Tensor lossSum) {
+        this.target = target;
+        backwardTop(dOut);
+        if (auxK > 0) {
+            auxBackward(lossSum);
+        }
+        backwardBottom();
+    }
+
+    /** The AuxK branch: adds its gradients to those {@link #backward(Tensor)} set. */
+    private void auxBackward(Tensor lossSum) {
+        int batch = lastBatch;
+        Tensor p = rows(pre, batch);
+        Tensor ap = rows(auxPre, batch);
+        backend.copy(p, ap);
+        backend.addRowVector(ap, deadMask);
+        Tensor av = rows(auxVals, batch);
+        Tensor ai = rows(auxIdx, batch);
+        backend.topk(ap, auxK, av, ai);
+        Tensor az = rows(auxZ, batch);
+        backend.relu(av, az);
+        Tensor ao = rows(auxOut, batch);
+        backend.sparseDecode(az, ai, wDec.value(), ao);
+        Tensor e = rows(residual, batch);
+        backend.copy(target, e);
+        backend.axpy(-1f, rows(out, batch), e);
+        Tensor g = rows(auxGrad, batch);
+        backend.mseLoss(ao, e, g, auxLoss);
+        backend.axpy(auxCoef, auxLoss, lossSum);
+        Tensor gs = rows(auxGradScaled, batch);
+        backend.fill(gs, 0f);
+        backend.axpy(auxCoef, g, gs);
+        backend.sparseOuterAccumulate(az, ai, gs, wDec.grad());
+        Tensor dz2 = rows(auxDz, batch);
+        backend.sparseDots(gs, ai, wDec.value(), dz2);
+        Tensor dv2 = rows(auxDvals, batch);
+        backend.reluBackward(dz2, az, dv2);
+        backend.sparseOuterAccumulate(dv2, ai, lastHidden, wEnc.grad());
+        backend.sparseOuterAccumulate(dv2, ai, rows(ones, batch), bEncGradColumn);
+        Tensor dh2 = rows(auxDh, batch);
+        backend.sparseDecode(dv2, ai, wEnc.value(), dh2);
+        // Joins the main branch's gradient at the last layer's input, before the layers below.
+        backend.axpy(1f, dh2, rows(dh, batch));
+    }
+
     /** Sets every parameter's gradient from {@code dOut [B, d]}, the loss gradient at x̂. */
     public void backward(Tensor dOut) {
+        backwardTop(dOut);
+        backwardBottom();
+    }
+
+    /** The decoder and the encoder's last layer, down to the gradient at that layer's input. */
+    private void backwardTop(Tensor dOut) {
         int batch = lastBatch;
         Tensor ix = rows(idx, batch);
         Tensor zz = rows(z, batch);
@@ -199,6 +320,11 @@ public final class TopKSae implements AutoCloseable {
         backend.sparseOuterAccumulate(gv, ix, rows(ones, batch), bEncGradColumn);
         Tensor h = rows(dh, batch);
         backend.sparseDecode(gv, ix, wEnc.value(), h);
+    }
+
+    /** The encoder below its last layer, and b_dec's gradient through the centred input. */
+    private void backwardBottom() {
+        Tensor h = rows(dh, lastBatch);
         Tensor dCentered = hidden == 0 ? h : first.backward(firstRelu.backward(h));
         // The encoder sees a − b_dec: b_dec's gradient from that path is minus the column sums.
         backend.sumRows(dCentered, 0f, biasSum);
@@ -235,7 +361,8 @@ public final class TopKSae implements AutoCloseable {
     }
 
     private void closeBuffers() {
-        for (Tensor t : new Tensor[] {ones, centered, pre, vals, idx, z, out, dz, dvals, dh, biasSum}) {
+        for (Tensor t : new Tensor[] {ones, centered, pre, vals, idx, z, out, dz, dvals, dh, biasSum, auxPre, auxVals, auxIdx,
+            auxZ, auxOut, residual, auxGrad, auxGradScaled, auxDz, auxDvals, auxDh}) {
             if (t != null) {
                 t.close();
             }
@@ -245,6 +372,10 @@ public final class TopKSae implements AutoCloseable {
     @Override
     public void close() {
         closeBuffers();
+        if (deadMask != null) {
+            deadMask.close();
+            auxLoss.close();
+        }
         if (first != null) {
             first.close();
             firstRelu.close();

@@ -243,6 +243,10 @@ class CliTest {
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "65", "--acts", f, "--out", o), "--k 65: expected 1 to 64 (the latents of a topk SAE on d = 8)");
         assertUserError(esae("train-sae", "--kind", "wide", "--k", "0", "--acts", f, "--out", o), "--k 0: expected 1 to 256");
         assertUserError(esae("train-sae", "--kind", "equivariant", "--k", "4", "--acts", f, "--out", o), "the equivariant kind needs M");
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--auxk", "65", "--acts", f, "--out", o), "--auxk 65: expected 0 (off) to 64");
+        Run aux = esae("train-sae", "--kind", "twolayer", "--k", "4", "--auxk", "8", "--acts", f, "--epochs", "2", "--out", dir.resolve("aux").toString());
+        assertEquals(0, aux.code(), aux.err());
+        assertEquals(8L, dev.esae.io.Json.parseObject(Files.readString(dir.resolve("aux").resolve("cfg.json"))).get("auxk"));
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", f, "--transform", o, "--out", o), "only the equivariant kind uses M");
         Path m = dir.resolve("m");
         float[] other = new float[30 * 4 * 5];

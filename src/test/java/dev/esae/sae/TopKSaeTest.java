@@ -31,6 +31,13 @@ class TopKSaeTest {
         final int k;
         final int hid;
         final Map<String, double[]> p = new LinkedHashMap<>();
+        int auxK;
+        double auxCoef;
+        boolean[] dead;
+        /** The AuxK residual held fixed (as the detached residual is); null: computed from x̂. */
+        double[] frozenResidual;
+        double[] residual;
+        int[] auxSelected;
         double[] xhat;
         int[] selected;
         double[] zSelected;
@@ -119,6 +126,46 @@ class TopKSaeTest {
                 }
             }
             loss /= b * d;
+            // AuxK: dead latents only, the k_aux largest pre-activations, decode the residual.
+            double[] zAux = new double[b * l];
+            double[] dxAux = new double[b * d];
+            if (auxK > 0) {
+                residual = new double[b * d];
+                for (int i = 0; i < b * d; i++) {
+                    residual[i] = frozenResidual != null ? frozenResidual[i] : t[i] - xhat[i];
+                }
+                auxSelected = new int[b * auxK];
+                for (int r = 0; r < b; r++) {
+                    final int row = r;
+                    Integer[] order = new Integer[l];
+                    for (int i = 0; i < l; i++) {
+                        order[i] = i;
+                    }
+                    java.util.function.IntToDoubleFunction masked = i -> dead[i] ? pre[row * l + i] : Double.NEGATIVE_INFINITY;
+                    Arrays.sort(order, (x, y) -> {
+                        int cmp = Double.compare(masked.applyAsDouble(y), masked.applyAsDouble(x));
+                        return cmp != 0 ? cmp : Integer.compare(x, y);
+                    });
+                    for (int q = 0; q < auxK; q++) {
+                        int i = order[q];
+                        auxSelected[r * auxK + q] = i;
+                        zAux[r * l + i] = Math.max(0, masked.applyAsDouble(i));
+                    }
+                }
+                double aux = 0;
+                for (int r = 0; r < b; r++) {
+                    for (int j = 0; j < d; j++) {
+                        double s2 = 0;
+                        for (int i = 0; i < l; i++) {
+                            s2 += zAux[r * l + i] * wDec[i * d + j];
+                        }
+                        double diff = s2 - residual[r * d + j];
+                        aux += diff * diff;
+                        dxAux[r * d + j] = 2 * auxCoef * diff / (b * d);
+                    }
+                }
+                loss += auxCoef * aux / (b * d);
+            }
             if (grads == null) {
                 return loss;
             }
@@ -136,6 +183,20 @@ class TopKSaeTest {
                         dot += dx[r * d + j] * wDec[i * d + j];
                     }
                     dz[r * l + i] = z[r * l + i] > 0 ? dot : 0;
+                }
+            }
+            if (auxK > 0) {
+                for (int r = 0; r < b; r++) {
+                    for (int i = 0; i < l; i++) {
+                        if (zAux[r * l + i] > 0) {
+                            double dot = 0;
+                            for (int j = 0; j < d; j++) {
+                                gDec[i * d + j] += zAux[r * l + i] * dxAux[r * d + j];
+                                dot += dxAux[r * d + j] * wDec[i * d + j];
+                            }
+                            dz[r * l + i] += dot;
+                        }
+                    }
                 }
             }
             double[] gEnc = new double[l * hw];
@@ -196,6 +257,16 @@ class TopKSaeTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 16})
     void sparsePathsMatchADenseNaiveSaeOnValuesIndicesAndEveryGradient(int hidden) {
+        compareWithDense(hidden, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 16})
+    void theAuxKBranchMatchesTheDenseNaiveSaeToo(int hidden) {
+        compareWithDense(hidden, 6);
+    }
+
+    private void compareWithDense(int hidden, int auxK) {
         SplittableRandom rng = new SplittableRandom(seed);
         int d = 12;
         int l = 40;
@@ -203,6 +274,17 @@ class TopKSaeTest {
         int b = 9;
         try (TopKSae sae = new TopKSae(cpu, d, l, k, hidden, seed)) {
             Dense dense = new Dense(d, l, k, hidden);
+            boolean[] dead = new boolean[l];
+            for (int i = 0; i < l; i++) {
+                dead[i] = rng.nextInt(3) == 0;
+            }
+            if (auxK > 0) {
+                sae.enableAuxK(auxK, 0.5f);
+                sae.setDead(dead);
+                dense.auxK = auxK;
+                dense.auxCoef = 0.5;
+                dense.dead = dead;
+            }
             // Random parameters (biases too), copied into both implementations.
             for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {
                 Parameter p = e.getValue();
@@ -233,6 +315,7 @@ class TopKSaeTest {
             }
             Map<String, double[]> grads = new LinkedHashMap<>();
             dense.loss(ad, td, b, grads);
+            dense.frozenResidual = dense.residual;
 
             // The dense reference's own gradients against central differences (where TopK's choice holds).
             for (String name : grads.keySet()) {
@@ -258,6 +341,8 @@ class TopKSaeTest {
                 }
             }
             dense.loss(ad, td, b, grads);
+            dense.frozenResidual = null;
+            dense.loss(ad, td, b, grads);
 
             try (Tensor ta = cpu.upload(a, b, d); Tensor tt = cpu.upload(t, b, d); Tensor g = cpu.zeros(DType.F32, b, d);
                  Tensor loss = cpu.zeros(DType.F32, 1)) {
@@ -266,7 +351,17 @@ class TopKSaeTest {
                 assertArrayEquals(dense.selected, cpu.downloadInts(sae.latentIndices()), "selected latents (seed " + seed + ")");
                 assertTrue(maxRel(cpu.download(sae.latentValues()), dense.zSelected) < 1e-5, "latent values (seed " + seed + ")");
                 cpu.mseLoss(xhat, tt, g, loss);
-                sae.backward(g);
+                try (Tensor lossSum = cpu.zeros(DType.F32, 1)) {
+                    sae.backward(g, tt, lossSum);
+                    if (auxK > 0) {
+                        // The reported auxiliary loss is the dense one's auxiliary part.
+                        double mainLoss = cpu.download(loss)[0];
+                        double total = dense.loss(ad, td, b, null);
+                        assertTrue(Math.abs(cpu.download(lossSum)[0] - (total - mainLoss)) < 1e-4 * Math.max(1, total),
+                                "aux loss " + cpu.download(lossSum)[0] + " vs " + (total - mainLoss));
+                        assertArrayEquals(dense.auxSelected, cpu.downloadInts(sae.auxIndices()), "aux selection (seed " + seed + ")");
+                    }
+                }
                 for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {
                     double err = maxRel(cpu.download(e.getValue().grad()), grads.get(e.getKey()));
                     assertTrue(err < 1e-4, "gradient of " + e.getKey() + ": relative error " + err + " (seed " + seed + ")");
