@@ -122,6 +122,11 @@ final class DoctorCommand extends Subcommand {
     }
 
     private static String xgboost() {
+        // XGBoost's loader logs a stack trace of its own when the native library is missing; the
+        // line below says the same thing once.
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("ml.dmlc.xgboost4j");
+        java.util.logging.Level before = log.getLevel();
+        log.setLevel(java.util.logging.Level.OFF);
         try {
             // Building a one-row matrix loads the native library.
             ml.dmlc.xgboost4j.java.DMatrix m = new ml.dmlc.xgboost4j.java.DMatrix(new float[] {1f, 2f}, 1, 2, Float.NaN);
@@ -129,6 +134,8 @@ final class DoctorCommand extends Subcommand {
             return BuildInfo.get("xgboost") + ", native library loaded (CPU build: no GPU build of XGBoost4J is on Maven Central)";
         } catch (LinkageError | RuntimeException | ml.dmlc.xgboost4j.java.XGBoostError e) {
             return "cannot load (" + e + "); probing needs it (it needs libgomp.so.1)";
+        } finally {
+            log.setLevel(before);
         }
     }
 }
