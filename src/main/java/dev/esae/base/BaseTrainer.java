@@ -91,6 +91,7 @@ public final class BaseTrainer {
                     Checkpoint.write(out, backend, model.namedParameters(), adam, h.epochs(), h, json);
                     ModelFiles.save(out, backend, model, json);
                     h.writeCsv(out.resolve("loss.csv"));
+                    h.writeTimingCsv(out.resolve("timing.csv"));
                 }
             };
             EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training",

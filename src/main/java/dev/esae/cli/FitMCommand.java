@@ -100,6 +100,7 @@ final class FitMCommand extends Subcommand {
             TransformFiles.write(out, plain.m(), cyc == null ? null : cyc.m(), n, d);
             AtomicFiles.writeString(out.resolve(TransformFiles.REPORT), Json.pretty(report));
             plain.history().writeCsv(out.resolve("loss.csv"));
+            plain.history().writeTimingCsv(out.resolve("timing.csv"));
             chart(report, ps, cyc != null);
             out().printf(Locale.ROOT, "fitted M (d = %d, n = %d, %d inputs): R2 %.4f +- %.4f (identity %.4f, least squares %.4f), "
                     + "||M^n - I||_F/sqrt(d) = %.4f%s; wrote %s%n", d, n, set.count(), fitted.get("mean"), fitted.get("std"),

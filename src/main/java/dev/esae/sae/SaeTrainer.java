@@ -139,6 +139,7 @@ public final class SaeTrainer {
                             dev.esae.train.Checkpoint.write(out, backend, sae.namedParameters(), adam, h.epochs(), h, json);
                             SaeFiles.save(out, backend, sae, transform, json);
                             h.writeCsv(out.resolve("loss.csv"));
+                            h.writeTimingCsv(out.resolve("timing.csv"));
                         }
                     });
             if (h0 != history) {

@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Per-epoch loss and wall time of a run; written as {@code loss.csv} and kept in checkpoints. */
+/**
+ * Per-epoch loss and wall time of a run. The losses go to {@code loss.csv} and into checkpoints;
+ * the times, which differ from run to run, only to {@code timing.csv}, so that the same command
+ * with the same seed writes the same bytes everywhere else.
+ */
 public final class LossHistory {
     private final List<Double> losses = new ArrayList<>();
     private final List<Double> seconds = new ArrayList<>();
@@ -48,19 +52,43 @@ public final class LossHistory {
         return losses.isEmpty() ? null : losses.get(losses.size() - 1);
     }
 
-    /** Writes {@code epoch,loss,seconds,samples_per_s}, one row per epoch, atomically. */
+    /** Writes {@code epoch,loss}, one row per epoch, atomically. */
     public void writeCsv(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("epoch,loss,seconds,samples_per_s\n");
+        StringBuilder sb = new StringBuilder("epoch,loss\n");
         for (int i = 0; i < losses.size(); i++) {
-            double s = seconds.get(i);
-            sb.append(String.format(Locale.ROOT, "%d,%.8g,%.3f,%.1f%n", i + 1, losses.get(i), s, s > 0 ? samplesPerEpoch / s : 0));
+            sb.append(String.format(Locale.ROOT, "%d,%.8g%n", i + 1, losses.get(i)));
         }
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    /** The history as JSON (for checkpoint metadata). */
+    /**
+     * Writes {@code epoch,seconds,samples_per_s} for the epochs this process trained (a resumed
+     * run's earlier epochs keep the rows an earlier {@code timing.csv} had), atomically.
+     */
+    public void writeTimingCsv(Path file) throws IOException {
+        java.util.Map<Integer, String> rows = new java.util.TreeMap<>();
+        if (java.nio.file.Files.isRegularFile(file)) {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                String[] f = line.split(",", 2);
+                if (f.length == 2 && f[0].matches("\\d+") && Integer.parseInt(f[0]) <= losses.size()) {
+                    rows.put(Integer.parseInt(f[0]), line);
+                }
+            }
+        }
+        for (int i = 0; i < seconds.size(); i++) {
+            double s = seconds.get(i);
+            if (!Double.isNaN(s)) {
+                rows.put(i + 1, String.format(Locale.ROOT, "%d,%.3f,%.1f", i + 1, s, s > 0 ? samplesPerEpoch / s : 0));
+            }
+        }
+        StringBuilder sb = new StringBuilder("epoch,seconds,samples_per_s\n");
+        rows.values().forEach(r -> sb.append(r).append('\n'));
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** The losses as JSON (for checkpoint metadata; times are left out, see the class comment). */
     public String toJson() {
-        return Json.write(java.util.Map.of("loss", losses, "seconds", seconds));
+        return Json.write(java.util.Map.of("loss", losses));
     }
 
     /** Reads what {@link #toJson()} wrote. */
@@ -68,9 +96,8 @@ public final class LossHistory {
         java.util.Map<String, Object> m = Json.parseObject(json);
         LossHistory h = new LossHistory(samplesPerEpoch);
         List<?> l = (List<?>) m.get("loss");
-        List<?> s = (List<?>) m.get("seconds");
-        for (int i = 0; i < l.size(); i++) {
-            h.add(((Number) l.get(i)).doubleValue(), ((Number) s.get(i)).doubleValue());
+        for (Object v : l) {
+            h.add(((Number) v).doubleValue(), Double.NaN);
         }
         return h;
     }

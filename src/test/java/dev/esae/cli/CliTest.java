@@ -149,6 +149,25 @@ class CliTest {
     }
 
     @Test
+    void theSameCommandWithTheSameSeedWritesTheSameBytes() throws IOException {
+        Path data = dir.resolve("data");
+        assertEquals(0, esae("dataset", "--n", "48", "--out", data.toString()).code());
+        for (String run : new String[] {"a", "b"}) {
+            Run r = esae("--seed", "11", "train-base", "--arch", "cnn", "--data", data.toString(), "--epochs", "2", "--batch", "16",
+                    "--out", dir.resolve(run).toString());
+            assertEquals(0, r.code(), r.err());
+            Run acts = esae("activations", "--model", dir.resolve(run).toString(), "--data", data.toString(),
+                    "--out", dir.resolve(run).resolve("acts.npy").toString());
+            assertEquals(0, acts.code(), acts.err());
+            assertEquals(0, esae("--seed", "11", "train-sae", "--kind", "invariant", "--k", "8", "--acts",
+                    dir.resolve(run).resolve("acts.npy").toString(), "--epochs", "2", "--out", dir.resolve(run).resolve("sae").toString()).code());
+        }
+        for (String f : new String[] {"model.safetensors", "train-state.safetensors", "acts.npy", "sae/sae_weights.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)), f);
+        }
+    }
+
+    @Test
     void trainingCommandsRefuseBadInput() throws IOException {
         Path data = dir.resolve("data");
         assertEquals(0, esae("dataset", "--n", "8", "--out", data.toString()).code());
