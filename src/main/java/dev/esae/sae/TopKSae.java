@@ -280,15 +280,8 @@ public final class TopKSae implements AutoCloseable {
         Tensor gs = rows(auxGradScaled, batch);
         backend.fill(gs, 0f);
         backend.axpy(auxCoef, g, gs);
-        backend.sparseOuterAccumulate(az, ai, gs, wDec.grad());
-        Tensor dz2 = rows(auxDz, batch);
-        backend.sparseDots(gs, ai, wDec.value(), dz2);
-        Tensor dv2 = rows(auxDvals, batch);
-        backend.reluBackward(dz2, az, dv2);
-        backend.sparseOuterAccumulate(dv2, ai, lastHidden, wEnc.grad());
-        backend.sparseOuterAccumulate(dv2, ai, rows(ones, batch), bEncGradColumn);
         Tensor dh2 = rows(auxDh, batch);
-        backend.sparseDecode(dv2, ai, wEnc.value(), dh2);
+        throughSelected(az, ai, gs, rows(auxDz, batch), rows(auxDvals, batch), dh2);
         // Joins the main branch's gradient at the last layer's input, before the layers below.
         backend.axpy(1f, dh2, rows(dh, batch));
     }
@@ -302,24 +295,27 @@ public final class TopKSae implements AutoCloseable {
     /** The decoder and the encoder's last layer, down to the gradient at that layer's input. */
     private void backwardTop(Tensor dOut) {
         int batch = lastBatch;
-        Tensor ix = rows(idx, batch);
-        Tensor zz = rows(z, batch);
-        // Decoder: b_dec, W_dec (over the selected rows), and the selected latents.
         backend.sumRows(dOut, 0f, bDec.grad());
         backend.fill(wDec.grad(), 0f);
-        backend.sparseOuterAccumulate(zz, ix, dOut, wDec.grad());
-        Tensor g = rows(dz, batch);
-        backend.sparseDots(dOut, ix, wDec.value(), g);
-        // Through z = max(v, 0): only latents with a positive value pass gradient.
-        Tensor gv = rows(dvals, batch);
-        backend.reluBackward(g, zz, gv);
-        // Encoder's last layer, over the selected latents only.
         backend.fill(wEnc.grad(), 0f);
-        backend.sparseOuterAccumulate(gv, ix, lastHidden, wEnc.grad());
         backend.fill(bEnc.grad(), 0f);
-        backend.sparseOuterAccumulate(gv, ix, rows(ones, batch), bEncGradColumn);
-        Tensor h = rows(dh, batch);
-        backend.sparseDecode(gv, ix, wEnc.value(), h);
+        throughSelected(rows(z, batch), rows(idx, batch), dOut, rows(dz, batch), rows(dvals, batch), rows(dh, batch));
+    }
+
+    /**
+     * Back from a decoded output through the selected latents {@code (values, indices)}: adds to
+     * the gradients of W_dec, W_enc and b_enc over the selected rows only, and writes the
+     * gradient at the encoder's last-layer input into {@code dhOut}. Shared by the main and the
+     * AuxK branch.
+     */
+    private void throughSelected(Tensor values, Tensor indices, Tensor dOut, Tensor dzWork, Tensor dvalsWork, Tensor dhOut) {
+        backend.sparseOuterAccumulate(values, indices, dOut, wDec.grad());
+        backend.sparseDots(dOut, indices, wDec.value(), dzWork);
+        // Through z = max(v, 0): only latents with a positive value pass gradient.
+        backend.reluBackward(dzWork, values, dvalsWork);
+        backend.sparseOuterAccumulate(dvalsWork, indices, lastHidden, wEnc.grad());
+        backend.sparseOuterAccumulate(dvalsWork, indices, rows(ones, lastBatch), bEncGradColumn);
+        backend.sparseDecode(dvalsWork, indices, wEnc.value(), dhOut);
     }
 
     /** The encoder below its last layer, and b_dec's gradient through the centred input. */
