@@ -8,7 +8,6 @@ import dev.esae.base.ModelFiles;
 import dev.esae.compute.Backend;
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.ShapesDataset;
-import dev.esae.train.Checkpoint;
 import dev.esae.train.LossHistory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,15 +53,8 @@ final class TrainBaseCommand extends Subcommand {
         Options.requirePositive("--batch", batch);
         Options.requirePositiveFinite("--lr", lr);
         ShapesDataset dataset = DatasetFiles.read(data);
-        if (Checkpoint.exists(out) && !resume) {
-            throw new InputException("--out " + out + ": already holds a training run (" + Checkpoint.FILE
-                    + "); pass --resume to continue it, or choose another folder");
-        }
-        Outputs.prepareFolder(out, "--out");
         BaseModelConfig config = new BaseModelConfig(a, epochs, batch, lr, root.seed, data.toString(), dataset.size());
-        if (resume && Checkpoint.exists(out)) {
-            Checkpoint.requireSameRun(out, Checkpoint.readConfig(out), config.toJson(0, null), BaseTrainer.RUN_KEYS);
-        }
+        Outputs.prepareRun(out, resume, config.toJson(0, null), BaseTrainer.RUN_KEYS);
         try (Backend backend = root.openBackend().backend()) {
             BaseTrainer trainer = new BaseTrainer(backend, config, dataset.imagesAsFloats());
             LossHistory h = trainer.train(out, resume, new ProgressBar(spec.commandLine().getErr(), "train-base " + a.id()));

@@ -12,7 +12,6 @@ import dev.esae.sae.SaeKind;
 import dev.esae.sae.SaeMetrics;
 import dev.esae.sae.SaeTrainer;
 import dev.esae.sae.TopKSae;
-import dev.esae.train.Checkpoint;
 import dev.esae.train.LossHistory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -110,11 +109,6 @@ final class TrainSaeCommand extends Subcommand {
             }
             m = t.m();
         }
-        if (Checkpoint.exists(out) && !resume) {
-            throw new InputException("--out " + out + ": already holds a training run (" + Checkpoint.FILE
-                    + "); pass --resume to continue it, or choose another folder");
-        }
-        Outputs.prepareFolder(out, "--out");
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", epochs);
         training.put("batch", batch);
@@ -127,9 +121,7 @@ final class TrainSaeCommand extends Subcommand {
         training.put("transform", transform == null ? null : transform.toString() + (transformCycle ? " (M_cycle)" : " (M)"));
         training.put("esae_version", BuildInfo.version());
         Map<String, Object> cfg = SaeFiles.config(kd, d, latents, k, n, training);
-        if (resume && Checkpoint.exists(out)) {
-            Checkpoint.requireSameRun(out, Checkpoint.readConfig(out), cfg, SaeTrainer.RUN_KEYS);
-        }
+        Outputs.prepareRun(out, resume, cfg, SaeTrainer.RUN_KEYS);
         SaeTrainer.Config config = new SaeTrainer.Config(latents, k, kd.hidden(), kd.invariantTargets(), epochs, batch, lr, root.seed,
                 auxK, auxCoef);
         try (Backend backend = root.openBackend().backend()) {
