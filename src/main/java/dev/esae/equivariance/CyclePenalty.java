@@ -25,13 +25,8 @@ final class CyclePenalty implements AutoCloseable {
         this.d = d;
         this.n = n;
         this.weight = weight;
-        this.identity = backend.zeros(dtype, d, d);
-        try (Tensor one = dtype == DType.F64 ? backend.uploadDoubles(new double[] {1}, 1) : backend.upload(new float[] {1f}, 1)) {
-            Tensor flat = identity.reshape(d * d);
-            for (int i = 0; i < d; i++) {
-                backend.copy(one, flat.rows(i * d + i, 1));
-            }
-        }
+        this.identity = dtype == DType.F64 ? backend.uploadDoubles(TransformReport.identityDoubles(d), d, d)
+                : backend.upload(TransformReport.identity(d), d, d);
         this.powers = new Tensor[n + 1];
         powers[0] = identity;
         for (int k = 1; k <= n; k++) {

@@ -31,10 +31,7 @@ public final class TransformFit {
         int d = acts.dim();
         int count = acts.count();
         int batch = Math.min(config.batch(), count);
-        double[] identity = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            identity[i * d + i] = 1;
-        }
+        double[] identity = TransformReport.identityDoubles(d);
         List<Tensor> owned = new ArrayList<>();
         CyclePenalty cycle = config.cycleWeight() > 0 ? new CyclePenalty(backend, DType.F32, d, n, config.cycleWeight()) : null;
         try (Parameter m = new Parameter(backend, DType.F32, "M", new int[] {d, d}, identity);

@@ -53,4 +53,13 @@ public final class TransformReport {
         }
         return m;
     }
+
+    /** The identity matrix of size d, in double (for parameters and float64 tensors). */
+    static double[] identityDoubles(int d) {
+        double[] m = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            m[i * d + i] = 1;
+        }
+        return m;
+    }
 }
