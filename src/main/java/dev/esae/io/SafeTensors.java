@@ -101,23 +101,8 @@ public final class SafeTensors {
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) {
-                throw bad(file, "it is shorter than the 8-byte header length");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw bad(file, "its header length " + headerLen + " does not fit a file of " + size + " bytes");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            Map<String, Object> header;
-            try {
-                header = Json.parseObject(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw bad(file, "its header is not a JSON object (" + e.getMessage() + ")");
-            }
+            long headerLen = headerLength(ch, file);
+            Map<String, Object> header = header(ch, file, headerLen);
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             if (dataLen > Integer.MAX_VALUE - 16) {
@@ -130,15 +115,7 @@ public final class SafeTensors {
             long covered = 0;
             for (Map.Entry<String, Object> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
-                    if (!(e.getValue() instanceof Map<?, ?> m)) {
-                        throw bad(file, "its __metadata__ is not an object");
-                    }
-                    for (Map.Entry<?, ?> me : m.entrySet()) {
-                        if (!(me.getValue() instanceof String sv)) {
-                            throw bad(file, "metadata '" + me.getKey() + "' is not a string");
-                        }
-                        metadata.put((String) me.getKey(), sv);
-                    }
+                    metadata(file, e.getValue(), metadata);
                     continue;
                 }
                 if (!(e.getValue() instanceof Map<?, ?> info)) {
@@ -157,6 +134,63 @@ public final class SafeTensors {
             throw new InputException(file + ": file not found (expected a .safetensors file)");
         } catch (IOException e) {
             throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Only the {@code __metadata__} of a file, reading its header and not its tensors (e.g. a
+     * checkpoint's training config, checked before a resume).
+     */
+    public static Map<String, String> readMetadata(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, Object> header = header(ch, file, headerLength(ch, file));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata(file, header.get("__metadata__"), metadata);
+            return metadata;
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": file not found (expected a .safetensors file)");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static long headerLength(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw bad(file, "it is shorter than the 8-byte header length");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+            throw bad(file, "its header length " + headerLen + " does not fit a file of " + size + " bytes");
+        }
+        return headerLen;
+    }
+
+    private static Map<String, Object> header(FileChannel ch, Path file, long headerLen) throws IOException {
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8);
+        try {
+            return Json.parseObject(new String(hb.array(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw bad(file, "its header is not a JSON object (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Copies a header's {@code __metadata__} object (null: none) into {@code into}, checking its values are strings. */
+    private static void metadata(Path file, Object value, Map<String, String> into) {
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw bad(file, "its __metadata__ is not an object");
+        }
+        for (Map.Entry<?, ?> me : m.entrySet()) {
+            if (!(me.getValue() instanceof String sv)) {
+                throw bad(file, "metadata '" + me.getKey() + "' is not a string");
+            }
+            into.put((String) me.getKey(), sv);
         }
     }
 

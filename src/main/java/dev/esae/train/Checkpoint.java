@@ -35,7 +35,7 @@ public final class Checkpoint {
     /** The training config stored in the checkpoint of {@code dir} (to check a resume before any work). */
     public static Map<String, Object> readConfig(Path dir) {
         Path file = dir.resolve(FILE);
-        String json = SafeTensors.read(file).metadata().get("config");
+        String json = SafeTensors.readMetadata(file).get("config");
         if (json == null) {
             throw new InputException(file + ": its metadata has no training config");
         }

@@ -43,6 +43,7 @@ class SafeTensorsTest {
         SafeTensors.Contents c = SafeTensors.read(f);
         assertEquals(List.of("W_enc", "b", "idx", "steps", "mask"), List.copyOf(c.tensors().keySet()));
         assertEquals("mlp", c.metadata().get("arch"));
+        assertEquals(c.metadata(), SafeTensors.readMetadata(f), "the header alone gives the same metadata");
         Map<String, HostArray> s = sample();
         assertArrayEquals(s.get("W_enc").toFloats(), c.require(f, "W_enc", ElementType.FLOAT32, 2, 3).toFloats());
         assertArrayEquals(s.get("b").toDoubles(), c.tensors().get("b").toDoubles());
