@@ -80,18 +80,22 @@ final class VectorOps {
         }
     }
 
-    /** The dot product of two rows of {@code len} floats, summed in float lanes then across them. */
+    /**
+     * The dot product of two rows of {@code len} floats: whole vectors summed in float lanes, the
+     * lane total and the tail (all of a row shorter than a vector) in double, so that a short row
+     * whose products cancel keeps the accuracy of the scalar loop.
+     */
     static float dotRow(ByteBuffer a, int aAt, ByteBuffer b, int bAt, int len) {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (int up = S.loopBound(len); j < up; j += S.length()) {
             acc = load(a, aAt + j).fma(load(b, bAt + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = acc.reduceLanes(VectorOperators.ADD);
         for (; j < len; j++) {
-            sum += a.getFloat((aAt + j) * 4) * b.getFloat((bAt + j) * 4);
+            sum += (double) a.getFloat((aAt + j) * 4) * b.getFloat((bAt + j) * 4);
         }
-        return sum;
+        return (float) sum;
     }
 
     /** {@code row *= scale} for a row of {@code len} floats. */
