@@ -82,7 +82,7 @@ final class ProgressBar implements TrainingListener {
         return perEpoch * (epochs - epoch - fracOfEpoch);
     }
 
-    private static String clock(double seconds) {
+    static String clock(double seconds) {
         if (!Double.isFinite(seconds)) {
             return "--:--";
         }

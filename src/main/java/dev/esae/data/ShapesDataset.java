@@ -83,12 +83,21 @@ public final class ShapesDataset {
         if (images.dtype() != ElementType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
             throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
         }
-        if (labels.dtype() != ElementType.INT32 || labels.rank() != 3 || labels.dim(1) != QUADRANTS || labels.dim(2) != 2) {
-            throw new InputException(labelsFile + ": expected int32 labels [N, 4, 2], found " + labels.describe());
-        }
+        int[] l = checkLabels(labels, labelsFile);
         if (labels.dim(0) != images.dim(0)) {
             throw new InputException(labelsFile + ": holds labels for " + labels.dim(0) + " images, but " + imagesFile
                     + " holds " + images.dim(0));
+        }
+        return new ShapesDataset(images.dim(0), images.toUnsignedBytes(), l);
+    }
+
+    /**
+     * Checks a labels array (int32 {@code [N, 4, 2]}: shape 0..7 and an orientation below its orbit
+     * size per quadrant) and returns it flattened.
+     */
+    public static int[] checkLabels(HostArray labels, Path labelsFile) {
+        if (labels.dtype() != ElementType.INT32 || labels.rank() != 3 || labels.dim(1) != QUADRANTS || labels.dim(2) != 2) {
+            throw new InputException(labelsFile + ": expected int32 labels [N, 4, 2], found " + labels.describe());
         }
         int[] l = labels.toInts();
         for (int i = 0; i < l.length; i += 2) {
@@ -98,7 +107,7 @@ public final class ShapesDataset {
                         + ", orientation " + l[i + 1] + "); expected shape 0..7 and an orientation below its orbit size");
             }
         }
-        return new ShapesDataset(images.dim(0), images.toUnsignedBytes(), l);
+        return l;
     }
 
     /** Number of images. */

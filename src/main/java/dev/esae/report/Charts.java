@@ -14,6 +14,12 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import java.awt.BasicStroke;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
@@ -58,6 +64,55 @@ public final class Charts {
         NumberAxis axis = (NumberAxis) plot.getRangeAxis();
         if (lower != null && upper != null) {
             axis.setRange(lower, upper);
+        }
+        write(file, chart, 720, 440);
+    }
+
+    /**
+     * Lines through points, one line per series (points joined in the order given), with an
+     * optional dashed horizontal reference line.
+     *
+     * @param series points {@code {x, y}} by series name
+     */
+    public static void lines(Path file, String title, String xLabel, String yLabel, Map<String, List<double[]>> series,
+            Double reference, String referenceLabel) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), false, true);
+            for (double[] p : e.getValue()) {
+                s.add(p[0], p[1]);
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(200, 200, 200));
+        plot.setRangeGridlinePaint(new Color(200, 200, 200));
+        plot.setOutlineVisible(false);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < series.size(); i++) {
+            r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            r.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(r);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        if (reference != null) {
+            ValueMarker m = new ValueMarker(reference, Color.DARK_GRAY,
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            m.setLabel(referenceLabel);
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+            plot.addRangeMarker(m);
+            // Keep the reference line in view even when every point lies far above it.
+            NumberAxis y = (NumberAxis) plot.getRangeAxis();
+            double lo = Math.min(y.getLowerBound(), reference);
+            double hi = Math.max(y.getUpperBound(), reference);
+            double pad = (hi - lo) * 0.05;
+            y.setRange(lo - pad, hi + pad);
         }
         write(file, chart, 720, 440);
     }

@@ -90,8 +90,11 @@ public final class SaeFiles {
         }
     }
 
-    /** Loads an SAE folder onto {@code backend}, checking every tensor's shape. */
-    public static Loaded load(Backend backend, Path dir) {
+    /** What {@code cfg.json} says of a saved SAE: its kind, d, latents, K and the group order it was trained for. */
+    public record Header(Map<String, Object> config, SaeKind kind, int dim, int latents, int k, int order) {}
+
+    /** Reads and checks an SAE folder's {@code cfg.json} without loading its weights. */
+    public static Header readHeader(Path dir) {
         Path cfgFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfgFile)) {
             throw new InputException(dir + ": not an SAE folder (no " + CONFIG + "; make one with 'esae train-sae')");
@@ -103,12 +106,22 @@ public final class SaeFiles {
             throw new InputException(cfgFile + ": cannot be read as JSON (" + e.getMessage() + ")");
         }
         SaeKind kind = cfg.get("esae_kind") instanceof String s ? SaeKind.fromId(s) : null;
-        if (kind == null || !(cfg.get("d_in") instanceof Long d) || !(cfg.get("d_sae") instanceof Long l) || !(cfg.get("k") instanceof Long k)) {
+        if (kind == null || !(cfg.get("d_in") instanceof Long d) || !(cfg.get("d_sae") instanceof Long l) || !(cfg.get("k") instanceof Long k)
+                || d < 1 || l < 1 || k < 1 || k > l) {
             throw new InputException(cfgFile + ": expected esae_kind, d_in, d_sae and k (an SAE written by 'esae train-sae')");
         }
+        int order = cfg.get("group_order") instanceof Long n ? n.intValue() : 4;
+        return new Header(cfg, kind, d.intValue(), l.intValue(), k.intValue(), order);
+    }
+
+    /** Loads an SAE folder onto {@code backend}, checking every tensor's shape. */
+    public static Loaded load(Backend backend, Path dir) {
+        Header h = readHeader(dir);
+        SaeKind kind = h.kind();
+        int d = h.dim();
         Path wFile = dir.resolve(WEIGHTS);
         SafeTensors.Contents c = SafeTensors.read(wFile);
-        TopKSae sae = new TopKSae(backend, d.intValue(), l.intValue(), k.intValue(), kind.hidden(), 0);
+        TopKSae sae = new TopKSae(backend, d, h.latents(), h.k(), kind.hidden(), 0);
         try {
             for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {
                 Parameter p = e.getValue();
@@ -124,8 +137,8 @@ public final class SaeFiles {
                 }
             }
             float[] m = kind.needsTransform()
-                    ? c.require(wFile, "M", ElementType.FLOAT32, d.intValue(), d.intValue()).toFloats() : null;
-            return new Loaded(cfg, kind, sae, m);
+                    ? c.require(wFile, "M", ElementType.FLOAT32, d, d).toFloats() : null;
+            return new Loaded(h.config(), kind, sae, m);
         } catch (RuntimeException e) {
             sae.close();
             throw e;

@@ -22,7 +22,8 @@ public final class SplicedLoss {
     /**
      * @param images {@code [N, 4096]} in [0, 1] (the canonical images)
      * @param m M for the equivariant kind, else ignored
-     * @return {@code spliced_mse}, {@code base_mse} (means over pixels), and {@code images}
+     * @return {@code spliced_mse}, {@code base_mse} (means over pixels), {@code l1} and {@code l0} of z (means over
+     *     rows, every orientation of every image), and {@code images}
      */
     public static Map<String, Object> evaluate(Backend backend, Autoencoder model, TopKSae sae, SaeKind kind, float[] m,
             float[] images, CyclicGroup group) {
@@ -34,6 +35,8 @@ public final class SplicedLoss {
         }
         double spliced = 0;
         double base = 0;
+        double l1 = 0;
+        long l0 = 0;
         try (Tensor data = backend.upload(images, count, Autoencoder.SIDE, Autoencoder.SIDE);
              Tensor rotated = backend.zeros(DType.F32, CHUNK, Autoencoder.SIDE, Autoencoder.SIDE);
              Tensor psi = backend.zeros(DType.F32, CHUNK, d);
@@ -56,6 +59,10 @@ public final class SplicedLoss {
                     backend.mseLoss(model.decode(ps), flat, gr, loss);
                     base += backend.download(loss)[0] * size;
                     backend.copy(sae.forward(ps), rc);
+                    for (float z : backend.download(sae.latentValues())) {
+                        l1 += z;
+                        l0 += z > 0 ? 1 : 0;
+                    }
                     if (kind.needsTransform()) {
                         for (int q = 0; q < p; q++) {
                             backend.gemm(false, true, 1f, rc, mt, 0f, tp);
@@ -70,6 +77,8 @@ public final class SplicedLoss {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("spliced_mse", spliced / ((double) count * n));
         out.put("base_mse", base / ((double) count * n));
+        out.put("l1", l1 / ((double) count * n));
+        out.put("l0", l0 / ((double) count * n));
         out.put("images", count);
         return out;
     }

@@ -283,6 +283,71 @@ class CliTest {
     }
 
     @Test
+    void probeAndFrontierRunOnTrainedSaesAndRefuseBadInput() throws IOException {
+        Path data = dir.resolve("probe-data");
+        Path model = dir.resolve("model");
+        Path acts = dir.resolve("acts.npy");
+        assertEquals(0, esae("dataset", "--n", "80", "--seed", "1", "--out", data.toString()).code());
+        assertEquals(0, esae("train-base", "--arch", "mlp", "--data", data.toString(), "--epochs", "1", "--batch", "16", "--out",
+                model.toString()).code());
+        assertEquals(0, esae("activations", "--model", model.toString(), "--data", data.toString(), "--out", acts.toString()).code());
+        Path m = dir.resolve("m");
+        assertEquals(0, esae("fit-m", "--acts", acts.toString(), "--epochs", "1", "--out", m.toString()).code());
+        Path topk = dir.resolve("topk");
+        Path eq = dir.resolve("equivariant");
+        assertEquals(0, esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "1", "--out",
+                topk.toString()).code());
+        assertEquals(0, esae("train-sae", "--kind", "equivariant", "--k", "4", "--acts", acts.toString(), "--transform", m.toString(),
+                "--epochs", "1", "--out", eq.toString()).code());
+        String labels = data.resolve("labels.npy").toString();
+
+        Path out = dir.resolve("probe");
+        Run r = esae("probe", "--sae", topk.toString(), "--sae", eq.toString(), "--acts", acts.toString(), "--labels", labels,
+                "--lengths", "4", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("probe [########################] 540/540"), "a progress bar: " + r.err());
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(dev.esae.probe.ProbeFiles.HEADER, rows.get(0));
+        // Base: 180 tasks x 3 probes; each SAE: 1 length x 2 inputs x 3 probes x 180 tasks.
+        assertEquals(1 + 540 + 2 * 2 * 3 * 180, rows.size());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("equivariant,equivariant,4,4,reconstruction,xgboost,\"SPO(")), rows.get(600));
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("| topk | topk | 4 | 4 | latents | best |"), summary);
+        assertTrue(summary.contains("| base | base |  |  | base | logreg |"), summary);
+        byte[] before = Files.readAllBytes(out.resolve("results.csv"));
+        assertUserError(esae("probe", "--acts", acts.toString(), "--labels", labels, "--out", out.toString()), "already holds results.csv");
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("results.csv")));
+        String o = dir.resolve("bad").toString();
+        assertUserError(esae("probe", "--acts", acts.toString(), "--labels", labels, "--probes", "svm", "--out", o),
+                "--probes: expected knn, logreg or xgboost, got 'svm'");
+        assertUserError(esae("probe", "--sae", topk.toString(), "--acts", acts.toString(), "--labels", labels, "--lengths", "3000",
+                "--out", o), "--lengths 3000: expected 1 to 2048");
+        Npy.write(dir.resolve("labels40.npy"), HostArray.ofInts(new int[40 * 8], 40, 4, 2));
+        assertUserError(esae("probe", "--acts", acts.toString(), "--labels", dir.resolve("labels40.npy").toString(), "--out", o),
+                "holds labels for 40 images, but the activations hold 80");
+        Npy.write(dir.resolve("acts8.npy"), HostArray.ofFloats(new float[80 * 4 * 8], 80, 4, 8));
+        assertUserError(esae("probe", "--sae", topk.toString(), "--acts", dir.resolve("acts8.npy").toString(), "--labels", labels,
+                "--out", o), "reads d = 256, but");
+        assertFalse(Files.exists(dir.resolve("bad").resolve("results.csv")));
+
+        Path frontier = dir.resolve("frontier");
+        Run f = esae("frontier", "--sae", topk.toString(), "--sae", eq.toString(), "--model", model.toString(), "--data",
+                data.toString(), "--out", frontier.toString());
+        assertEquals(0, f.code(), f.err());
+        List<String> points = Files.readAllLines(frontier.resolve("frontier.csv"));
+        assertEquals("sae,kind,k,l0,l1,spliced_mse,base_mse", points.get(0));
+        assertEquals(3, points.size());
+        String[] first = points.get(1).split(",");
+        assertEquals("topk", first[1]);
+        assertTrue(Double.parseDouble(first[3]) > 0 && Double.parseDouble(first[3]) <= 4, "l0 " + first[3]);
+        assertTrue(Double.parseDouble(first[5]) > 0 && Double.parseDouble(first[6]) > 0);
+        assertEquals(first[6], points.get(2).split(",")[6], "the same base model on the same images");
+        assertTrue(Files.size(frontier.resolve("frontier.png")) > 1000);
+        assertUserError(esae("frontier", "--sae", topk.toString(), "--model", model.toString(), "--data", data.toString(), "--out",
+                frontier.toString()), "already holds frontier.csv");
+    }
+
+    @Test
     void benchPrintsOneJsonLine() {
         Run r = esae("bench", "--stage", "mlp", "--n", "64", "--epochs", "1");
         assertEquals(0, r.code(), r.err());

@@ -41,6 +41,7 @@ class SplicedLossTest {
                     Map<String, Object> r = SplicedLoss.evaluate(cpu, model, sae, kind, m, images, g);
                     double spliced = 0;
                     double base = 0;
+                    double l1 = 0;
                     for (int i = 0; i < 5; i++) {
                         for (int p = 0; p < 4; p++) {
                             byte[] rot = g.actOnImage(data.image(i), 64, p);
@@ -52,6 +53,9 @@ class SplicedLossTest {
                                 cpu.copy(model.encode(tx), psi);
                                 base += mse(cpu.download(model.decode(psi)), x);
                                 float[] rec = cpu.download(sae.forward(psi));
+                                for (float z : cpu.download(sae.latentValues())) {
+                                    l1 += z;
+                                }
                                 if (kind == SaeKind.EQUIVARIANT) {
                                     for (int q = 0; q < p; q++) {
                                         float[] next = new float[d];
@@ -72,6 +76,7 @@ class SplicedLossTest {
                     assertEquals(base / 20, (double) r.get("base_mse"), 1e-6, kind + " base");
                     assertEquals(spliced / 20, (double) r.get("spliced_mse"), 1e-6, kind + " spliced");
                     assertTrue((double) r.get("spliced_mse") > 0);
+                    assertEquals(l1 / 20, (double) r.get("l1"), 1e-6 * (1 + l1), kind + " l1");
                 }
             }
         }

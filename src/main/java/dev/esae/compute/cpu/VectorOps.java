@@ -133,4 +133,20 @@ final class VectorOps {
             p.putFloat((pAt + i) * 4, p.getFloat((pAt + i) * 4) - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
         }
     }
+
+    /** {@code Σ (a[i] − b[i])²} over {@code len} floats of two arrays, in float lanes, the lane total and tail in double. */
+    static float squaredDistance(float[] a, int aAt, float[] b, int bAt, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            FloatVector diff = FloatVector.fromArray(S, a, aAt + j).sub(FloatVector.fromArray(S, b, bAt + j));
+            acc = diff.fma(diff, acc);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) {
+            double diff = a[aAt + j] - b[bAt + j];
+            sum += diff * diff;
+        }
+        return (float) sum;
+    }
 }

@@ -1,0 +1,83 @@
+package dev.esae.cli;
+
+import dev.esae.InputException;
+import dev.esae.base.Autoencoder;
+import dev.esae.base.ModelFiles;
+import dev.esae.compute.Backend;
+import dev.esae.data.CyclicGroup;
+import dev.esae.data.DatasetFiles;
+import dev.esae.data.ShapesDataset;
+import dev.esae.report.Frontier;
+import dev.esae.sae.SaeFiles;
+import dev.esae.sae.SplicedLoss;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code esae frontier}: the spliced loss of each SAE against the mean L1 of its latents (SPEC §6). */
+@Command(name = "frontier",
+        description = {"The sparsity/reconstruction frontier: each SAE's reconstruction spliced into the base autoencoder.",
+            "For every image of --data in all n orientations, psi is replaced by the SAE's reconstruction (M^p D(E(.)) for",
+            "the equivariant kind), the base decoder runs, and the MSE to the image is reported beside the base model's own,",
+            "with the mean L1 of z. Writes frontier.csv and frontier.png."})
+final class FrontierCommand extends Subcommand {
+    @Option(names = "--sae", paramLabel = "DIR", required = true, description = "An SAE folder; repeat for several.")
+    List<Path> saes;
+
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "The base autoencoder the SAEs were trained on.")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "A dataset folder (e.g. the probe set).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace a frontier already in --out.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.exists(out.resolve(Frontier.CSV)) && !overwrite) {
+            throw new InputException("--out " + out + ": already holds " + Frontier.CSV + "; pass --overwrite or choose another folder");
+        }
+        ShapesDataset dataset = DatasetFiles.read(data);
+        float[] images = dataset.imagesAsFloats();
+        for (Path dir : saes) {
+            SaeFiles.Header h = SaeFiles.readHeader(dir);
+            if (h.dim() != Autoencoder.LATENT) {
+                throw new InputException("--sae " + dir + ": reads d = " + h.dim() + ", but the base model's psi has " + Autoencoder.LATENT);
+            }
+            if (h.order() != 1 && h.order() != 2 && h.order() != 4) {
+                throw new InputException("--sae " + dir + ": group_order " + h.order() + " is not a rotation group of the images (1, 2 or 4)");
+            }
+        }
+        ModelFiles.readConfig(model);
+        Outputs.prepareFolder(out, "--out");
+        List<Frontier.Point> points = new ArrayList<>();
+        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, model)) {
+            for (Path dir : saes) {
+                try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
+                    int n = SaeFiles.readHeader(dir).order();
+                    Map<String, Object> m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
+                            new CyclicGroup(n));
+                    String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+                    Frontier.Point p = new Frontier.Point(name, sae.kind().id(), sae.sae().k(), (double) m.get("l0"),
+                            (double) m.get("l1"), (double) m.get("spliced_mse"), (double) m.get("base_mse"));
+                    points.add(p);
+                    out().printf(Locale.ROOT, "%-24s %-11s k=%-3d l1 %8.3f  spliced mse %.5g  base mse %.5g%n", name, p.kind(), p.k(),
+                            p.l1(), p.splicedMse(), p.baseMse());
+                }
+            }
+        }
+        Frontier.write(out, points);
+        out().printf(Locale.ROOT, "wrote %s and %s%n", out.resolve(Frontier.CSV), out.resolve(Frontier.PNG));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.esae.cli;
+
+import dev.esae.InputException;
+import dev.esae.compute.Backend;
+import dev.esae.equivariance.ActivationSet;
+import dev.esae.probe.KnnProbe;
+import dev.esae.probe.LogisticProbe;
+import dev.esae.probe.Probe;
+import dev.esae.probe.ProbeFiles;
+import dev.esae.probe.ProbeResult;
+import dev.esae.probe.ProbeSet;
+import dev.esae.probe.ProbeSuite;
+import dev.esae.probe.ProbeSummary;
+import dev.esae.probe.SaeFeatures;
+import dev.esae.probe.XgboostProbe;
+import dev.esae.sae.SaeFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code esae probe}: the 180 binary probing tasks of SPEC §5 over SAEs and the base activations. */
+@Command(name = "probe",
+        description = {"Probe SAEs on the 180 binary tasks (kNN, logistic regression, XGBoost; F1).",
+            "Each image of the probe set is seen at a random power of g (from --seed); each task gets a stratified",
+            "train/test split; the L latents with the largest mean difference on the training split are probed, and so",
+            "is the reconstruction from them (with M^p for the equivariant kind), beside the base activations.",
+            "Writes results.csv (one row per SAE, L, input, probe and task) and summary.md (the group table)."})
+final class ProbeCommand extends Subcommand {
+    @Option(names = "--sae", paramLabel = "DIR", description = "An SAE folder (from 'esae train-sae'); repeat for several. "
+            + "Without any, only the base activations are probed.")
+    List<Path> saes = new ArrayList<>();
+
+    @Option(names = "--acts", paramLabel = "FILE", required = true,
+            description = "The probe set's activations [N, n, d] ('esae activations' on a dataset made with another seed).")
+    Path acts;
+
+    @Option(names = "--labels", paramLabel = "FILE", required = true, description = "The probe set's labels.npy (int32 [N, 4, 2]).")
+    Path labels;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
+    Path out;
+
+    @Option(names = "--lengths", paramLabel = "L", split = ",", defaultValue = "8,32",
+            description = "Truncation lengths. Default: ${DEFAULT-VALUE}.")
+    int[] lengths;
+
+    @Option(names = "--probes", paramLabel = "P", split = ",", defaultValue = "knn,logreg,xgboost",
+            description = "Probes to run: knn, logreg, xgboost. Default: ${DEFAULT-VALUE}.")
+    List<String> probes;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Share of each task's images held out for testing. Default: ${DEFAULT-VALUE}.")
+    double testFraction;
+
+    @Option(names = "--xgb-max-bin", paramLabel = "B", defaultValue = "256",
+            description = "XGBoost's histogram bins per feature (its own default). Default: ${DEFAULT-VALUE}.")
+    int maxBin;
+
+    @Option(names = "--overwrite", description = "Replace the results already in --out.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new InputException("--test-fraction: expected a number between 0 and 1, got " + testFraction);
+        }
+        Options.requirePositive("--xgb-max-bin", maxBin);
+        int threads = root.threads();
+        List<Probe> chosen = probes();
+        Path results = out.resolve(ProbeFiles.RESULTS);
+        if (Files.exists(results) && !overwrite) {
+            throw new InputException("--out " + out + ": already holds " + ProbeFiles.RESULTS + "; pass --overwrite or choose another folder");
+        }
+        ActivationSet set = ActivationSet.read(acts, null);
+        int[] canonical = ProbeSet.readLabels(labels, set.count());
+        ProbeSet probeSet = ProbeSet.of(set, canonical, root.seed);
+        List<SaeFiles.Header> headers = new ArrayList<>();
+        for (Path dir : saes) {
+            SaeFiles.Header h = SaeFiles.readHeader(dir);
+            checkCompatible(dir, h, set);
+            headers.add(h);
+        }
+        Outputs.prepareFolder(out, "--out");
+        List<ProbeSuite.SaeEntry> entries = new ArrayList<>();
+        try (Backend backend = root.openBackend().backend()) {
+            Set<String> names = new HashSet<>();
+            for (Path dir : saes) {
+                String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+                if (!names.add(name)) {
+                    name = dir.toString();
+                    names.add(name);
+                }
+                try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
+                    entries.add(new ProbeSuite.SaeEntry(name, sae.kind().id(), sae.sae().k(), SaeFeatures.of(backend, sae, probeSet)));
+                }
+            }
+        }
+        ProbeSuite suite = new ProbeSuite(new ProbeSuite.Config(lengths, chosen, testFraction, root.seed, threads));
+        long t0 = System.nanoTime();
+        List<ProbeResult> r = suite.run(probeSet, entries, new CountProgress(spec.commandLine().getErr(), "probe"));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String preamble = String.format(Locale.ROOT, "# Probing results%n%n%d images from %s, each at a random power of g (seed %d); "
+                + "per task a stratified split with %.0f%% held out for testing. Mean test F1 per task group; `best` takes the best "
+                + "probe of each task. Probes: %s. %d results in %.1f s on %d thread(s).%n", probeSet.size(), acts, root.seed,
+                100 * testFraction, String.join(", ", probes), r.size(), secs, threads);
+        ProbeFiles.write(out, r, preamble);
+        out().print(ProbeSummary.markdown(ProbeSummary.of(r).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
+        out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", entries.size(),
+                probeSet.tasks().size(), r.size(), secs, results, out.resolve(ProbeFiles.SUMMARY));
+        return ExitCodes.OK;
+    }
+
+    private List<Probe> probes() {
+        List<Probe> list = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String p : probes) {
+            if (!seen.add(p)) {
+                throw new InputException("--probes: '" + p + "' is named twice");
+            }
+            switch (p) {
+                case "knn" -> list.add(new KnnProbe());
+                case "logreg" -> list.add(new LogisticProbe());
+                // One XGBoost thread per fit: the suite already runs one fit per core.
+                case "xgboost" -> list.add(new XgboostProbe(1, root.seed, maxBin));
+                default -> throw new InputException("--probes: expected knn, logreg or xgboost, got '" + p + "'");
+            }
+        }
+        return list;
+    }
+
+    private void checkCompatible(Path dir, SaeFiles.Header sae, ActivationSet set) {
+        if (sae.dim() != set.dim()) {
+            throw new InputException("--sae " + dir + ": reads d = " + sae.dim() + ", but " + acts + " has d = " + set.dim());
+        }
+        if (sae.order() != set.order()) {
+            throw new InputException("--sae " + dir + ": was trained for n = " + sae.order() + " orientations, but " + acts + " has n = "
+                    + set.order());
+        }
+        for (int l : lengths) {
+            if (l < 1 || l > sae.latents()) {
+                throw new InputException("--lengths " + l + ": expected 1 to " + sae.latents() + " (the latents of " + dir + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.esae.probe;
+
+/**
+ * L2-regularised logistic regression (SPEC §5: strength 1e-4), trained to convergence with L-BFGS
+ * in double precision.
+ *
+ * <p>Features are standardised on the training rows (mean 0, standard deviation 1; constant
+ * features only centred), so that one strength means the same for every input. The objective is
+ * {@code (1/n) Σ log(1 + e^{s_i}) − y_i s_i + (λ/2)‖w‖²} with {@code s = w·x + b} and the
+ * intercept not penalised. L-BFGS keeps the last 10 pairs and takes Armijo backtracking steps; it
+ * stops when the largest gradient component is below {@code 1e-6}, or after 1000 iterations.
+ * The objective is strictly convex, so its minimum is unique and the fit does not depend on a
+ * seed.
+ */
+public final class LogisticProbe implements Probe {
+    public static final double DEFAULT_L2 = 1e-4;
+    static final double GRADIENT_TOLERANCE = 1e-6;
+    static final int MAX_ITERATIONS = 1000;
+    private static final int MEMORY = 10;
+
+    private final double l2;
+
+    public LogisticProbe(double l2) {
+        if (!(l2 > 0) || !Double.isFinite(l2)) {
+            throw new IllegalArgumentException("L2 strength " + l2 + " must be a positive number");
+        }
+        this.l2 = l2;
+    }
+
+    public LogisticProbe() {
+        this(DEFAULT_L2);
+    }
+
+    @Override
+    public String name() {
+        return "logreg";
+    }
+
+    /** A fitted model: weights on standardised features, intercept, and how the fit ended. */
+    public record Model(double[] mean, double[] scale, double[] weights, double intercept, int iterations, double gradientNorm)
+            implements ProbeModel {
+        /** The decision value {@code w·((x − mean)/scale) + b} of row {@code r}. */
+        public double decision(Features x, int r) {
+            float[] v = x.values();
+            int cols = x.cols();
+            double s = intercept;
+            for (int j = 0; j < cols; j++) {
+                s += weights[j] * ((v[r * cols + j] - mean[j]) / scale[j]);
+            }
+            return s;
+        }
+
+        @Override
+        public boolean[] predict(Features x) {
+            if (x.cols() != weights.length) {
+                throw new IllegalArgumentException("trained on " + weights.length + " features, given " + x.cols());
+            }
+            boolean[] out = new boolean[x.rows()];
+            for (int r = 0; r < x.rows(); r++) {
+                out[r] = decision(x, r) > 0;
+            }
+            return out;
+        }
+
+        /** Whether L-BFGS met its gradient tolerance. */
+        public boolean converged() {
+            return gradientNorm < GRADIENT_TOLERANCE;
+        }
+    }
+
+    @Override
+    public Model fit(Features x, boolean[] y) {
+        int n = x.rows();
+        int cols = x.cols();
+        if (n != y.length || n == 0) {
+            throw new IllegalArgumentException(n + " rows, " + y.length + " labels");
+        }
+        double[] mean = new double[cols];
+        double[] scale = new double[cols];
+        double[] z = standardise(x, mean, scale);
+        Objective f = new Objective(z, n, cols, y, l2);
+        int dim = cols + 1;
+        double[] w = new double[dim];
+        double[] g = new double[dim];
+        double value = f.evaluate(w, g);
+        double[][] sMem = new double[MEMORY][dim];
+        double[][] yMem = new double[MEMORY][dim];
+        double[] rho = new double[MEMORY];
+        double[] alpha = new double[MEMORY];
+        int stored = 0;
+        int newest = -1;
+        double[] dir = new double[dim];
+        double[] wNext = new double[dim];
+        double[] gNext = new double[dim];
+        int it = 0;
+        while (it < MAX_ITERATIONS && maxAbs(g) >= GRADIENT_TOLERANCE) {
+            it++;
+            // Two-loop recursion: dir = −H·g.
+            for (int i = 0; i < dim; i++) {
+                dir[i] = -g[i];
+            }
+            for (int m = 0; m < stored; m++) {
+                int j = Math.floorMod(newest - m, MEMORY);
+                alpha[j] = rho[j] * dot(sMem[j], dir);
+                axpy(-alpha[j], yMem[j], dir);
+            }
+            double gamma = stored == 0 ? 1 / Math.max(1, norm(g)) : dot(sMem[newest], yMem[newest]) / dot(yMem[newest], yMem[newest]);
+            for (int i = 0; i < dim; i++) {
+                dir[i] *= gamma;
+            }
+            for (int m = stored - 1; m >= 0; m--) {
+                int j = Math.floorMod(newest - m, MEMORY);
+                double beta = rho[j] * dot(yMem[j], dir);
+                axpy(alpha[j] - beta, sMem[j], dir);
+            }
+            double slope = dot(g, dir);
+            if (!(slope < 0)) {
+                // Not a descent direction (rounding): restart from steepest descent.
+                stored = 0;
+                for (int i = 0; i < dim; i++) {
+                    dir[i] = -g[i] / Math.max(1, norm(g));
+                }
+                slope = dot(g, dir);
+            }
+            double step = 1;
+            double next = Double.NaN;
+            for (int tries = 0; tries < 60; tries++) {
+                for (int i = 0; i < dim; i++) {
+                    wNext[i] = w[i] + step * dir[i];
+                }
+                next = f.evaluate(wNext, gNext);
+                if (next <= value + 1e-4 * step * slope) {
+                    break;
+                }
+                step *= 0.5;
+            }
+            if (!(next <= value)) {
+                break;  // no decrease is possible at double precision: the minimum is reached
+            }
+            double sy = 0;
+            for (int i = 0; i < dim; i++) {
+                sy += (wNext[i] - w[i]) * (gNext[i] - g[i]);
+            }
+            // Keep the pair only with positive curvature, which keeps the implied Hessian positive definite.
+            if (sy > 1e-12) {
+                newest = (newest + 1) % MEMORY;
+                for (int i = 0; i < dim; i++) {
+                    sMem[newest][i] = wNext[i] - w[i];
+                    yMem[newest][i] = gNext[i] - g[i];
+                }
+                rho[newest] = 1 / sy;
+                stored = Math.min(MEMORY, stored + 1);
+            }
+            System.arraycopy(wNext, 0, w, 0, dim);
+            System.arraycopy(gNext, 0, g, 0, dim);
+            value = next;
+        }
+        double[] weights = java.util.Arrays.copyOf(w, cols);
+        return new Model(mean, scale, weights, w[cols], it, maxAbs(g));
+    }
+
+    private static double[] standardise(Features x, double[] mean, double[] scale) {
+        int n = x.rows();
+        int cols = x.cols();
+        float[] v = x.values();
+        double[] sq = new double[cols];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < cols; j++) {
+                mean[j] += v[r * cols + j];
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            mean[j] /= n;
+        }
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < cols; j++) {
+                double c = v[r * cols + j] - mean[j];
+                sq[j] += c * c;
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            double sd = Math.sqrt(sq[j] / n);
+            scale[j] = sd > 1e-12 ? sd : 1;
+        }
+        double[] z = new double[n * cols];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < cols; j++) {
+                z[r * cols + j] = (v[r * cols + j] - mean[j]) / scale[j];
+            }
+        }
+        return z;
+    }
+
+    /** The regularised mean log-loss and its gradient; the last parameter is the intercept. */
+    static final class Objective {
+        private final double[] z;
+        private final int n;
+        private final int cols;
+        private final boolean[] y;
+        private final double l2;
+
+        Objective(double[] z, int n, int cols, boolean[] y, double l2) {
+            this.z = z;
+            this.n = n;
+            this.cols = cols;
+            this.y = y;
+            this.l2 = l2;
+        }
+
+        double evaluate(double[] w, double[] grad) {
+            java.util.Arrays.fill(grad, 0);
+            double loss = 0;
+            double b = w[cols];
+            for (int r = 0; r < n; r++) {
+                double s = b;
+                int at = r * cols;
+                for (int j = 0; j < cols; j++) {
+                    s += w[j] * z[at + j];
+                }
+                // log(1 + e^s) without overflow.
+                loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - (y[r] ? s : 0);
+                double err = sigmoid(s) - (y[r] ? 1 : 0);
+                for (int j = 0; j < cols; j++) {
+                    grad[j] += err * z[at + j];
+                }
+                grad[cols] += err;
+            }
+            double reg = 0;
+            for (int j = 0; j <= cols; j++) {
+                grad[j] /= n;
+            }
+            for (int j = 0; j < cols; j++) {
+                grad[j] += l2 * w[j];
+                reg += w[j] * w[j];
+            }
+            return loss / n + 0.5 * l2 * reg;
+        }
+    }
+
+    static double sigmoid(double s) {
+        return s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static void axpy(double alpha, double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    private static double norm(double[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+}
