@@ -97,8 +97,26 @@ public final class Charts {
             r.setSeriesStroke(i, new BasicStroke(2f));
         }
         plot.setRenderer(r);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        double lo = reference == null ? Double.POSITIVE_INFINITY : reference;
+        double hi = reference == null ? Double.NEGATIVE_INFINITY : reference;
+        for (List<double[]> points : series.values()) {
+            for (double[] p : points) {
+                lo = Math.min(lo, p[1]);
+                hi = Math.max(hi, p[1]);
+            }
+        }
+        if (lo > 0 && hi / lo > 20) {
+            // Values over more than a decade and a half: a log axis keeps the small ones apart.
+            org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis(yLabel);
+            log.setLabelFont(plot.getRangeAxis().getLabelFont());
+            log.setRange(lo / 1.5, hi * 1.5);
+            log.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));  // one tick per decade
+            log.setNumberFormatOverride(new java.text.DecimalFormat("0.######"));
+            plot.setRangeAxis(log);
+        } else {
+            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        }
         if (reference != null) {
             ValueMarker m = new ValueMarker(reference, Color.DARK_GRAY,
                     new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
@@ -107,12 +125,11 @@ public final class Charts {
             m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
             m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(m);
-            // Keep the reference line in view even when every point lies far above it.
-            NumberAxis y = (NumberAxis) plot.getRangeAxis();
-            double lo = Math.min(y.getLowerBound(), reference);
-            double hi = Math.max(y.getUpperBound(), reference);
-            double pad = (hi - lo) * 0.05;
-            y.setRange(lo - pad, hi + pad);
+            if (plot.getRangeAxis() instanceof NumberAxis y) {
+                // Keep the reference line in view even when every point lies far above it.
+                double pad = (hi - lo) * 0.08 + 1e-12;
+                y.setRange(lo - pad, hi + pad);
+            }
         }
         write(file, chart, 720, 440);
     }

@@ -47,6 +47,8 @@ public final class SelfTest {
         t.topk(37, 1000, 1, false);
         t.topk(37, 1000, 32, true);
         t.topk(9, 2048, 128, false);
+        t.topk(33, 2048, 32, false);  // wide enough for the SIMD group bound
+        t.topk(6, 8192, 16, true);
         t.topk(5, 65_536, 128, true);
         t.topk(4, 7, 7, true);
         for (int turns = -1; turns <= 4; turns++) {

@@ -606,10 +606,17 @@ public final class CpuBackend implements Backend {
         FloatBuffer xb = f32(x).f();
         FloatBuffer vb = f32(values).f();
         IntBuffer ib = typed(indices, DType.I32).i();
+        boolean simd = VectorSupport.available();
+        java.nio.ByteBuffer xBytes = cpu(x).b();
+        int xAt = cpu(x).base;
         parallel.forRange(rows, Math.max(1, ELEMENTWISE_GRAIN / cols), (from, to) -> {
             TopKHeap heap = new TopKHeap(k);
             for (int r = from; r < to; r++) {
-                heap.selectRow(xb, r * cols, cols, vb, ib, r * k);
+                if (simd) {
+                    heap.selectRow(xBytes, xAt + r * cols, xb, r * cols, cols, vb, ib, r * k);
+                } else {
+                    heap.selectRow(xb, r * cols, cols, vb, ib, r * k);
+                }
             }
         });
     }

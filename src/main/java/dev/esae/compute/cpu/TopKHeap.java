@@ -6,22 +6,46 @@ import java.nio.IntBuffer;
 /**
  * Selects the k largest values of a row with a min-heap of size k, in the order the backend
  * promises: value descending ({@link Float#compare}), ties by lower index. One instance per thread.
+ *
+ * <p>With SIMD, a wide row is first cut into disjoint groups of 16 values
+ * ({@link VectorOps#groupMaxima}). The k-th largest group maximum τ is a lower bound on the row's
+ * k-th largest value (the k largest maxima are k distinct values of the row), so only values that
+ * reach τ can be among the k best. Only the groups whose maximum reaches τ (about k) are read
+ * again, and only their values that reach τ (about k + a few for values in random order) enter the
+ * heap, instead of a scalar read and compare of every value and a sift for ~K·ln(L/K) of them.
+ * Rows with NaN take the plain path.
  */
 final class TopKHeap {
     private final int k;
     private final float[] vals;
     private final int[] idx;
+    private float[] maxima = new float[0];
+    private final float[] bound;
 
     TopKHeap(int k) {
         this.k = k;
         this.vals = new float[k];
         this.idx = new int[k];
+        this.bound = new float[k];
     }
 
     /** True if entry (va, ia) ranks below (vb, ib): smaller value, or equal value and higher index. */
     private static boolean below(float va, int ia, float vb, int ib) {
         int c = Float.compare(va, vb);
         return c < 0 || (c == 0 && ia > ib);
+    }
+
+    /**
+     * Like {@link #selectRow(FloatBuffer, int, int, FloatBuffer, IntBuffer, int)}, on a row given as
+     * its byte buffer and element index, taking the SIMD group-bound path where it applies.
+     */
+    void selectRow(java.nio.ByteBuffer bytes, int xAt, FloatBuffer x, int offset, int cols, FloatBuffer outVals, IntBuffer outIdx,
+            int outOffset) {
+        if (cols >= 2 * k * VectorOps.GROUP && selectByGroups(bytes, xAt, cols)) {
+            drain(outVals, outIdx, outOffset);
+            return;
+        }
+        selectRow(x, offset, cols, outVals, outIdx, outOffset);
     }
 
     void selectRow(FloatBuffer x, int offset, int cols, FloatBuffer outVals, IntBuffer outIdx, int outOffset) {
@@ -41,7 +65,11 @@ final class TopKHeap {
                 siftDown(0, k);
             }
         }
-        // Popping the weakest first fills the output from its end: best first, as promised.
+        drain(outVals, outIdx, outOffset);
+    }
+
+    /** Pops the heap into the output: the weakest first, filling from the end, so the best comes first. */
+    private void drain(FloatBuffer outVals, IntBuffer outIdx, int outOffset) {
         for (int n = k; n > 0; n--) {
             outVals.put(outOffset + n - 1, vals[0]);
             outIdx.put(outOffset + n - 1, idx[0]);
@@ -49,6 +77,111 @@ final class TopKHeap {
             idx[0] = idx[n - 1];
             siftDown(0, n - 1);
         }
+    }
+
+    /**
+     * Fills the heap with the row's k best entries by the group bound (SIMD); false (heap unusable)
+     * when the row holds a NaN, whose ordering the numeric bound cannot follow.
+     */
+    private boolean selectByGroups(java.nio.ByteBuffer x, int xAt, int cols) {
+        if (maxima.length < cols / VectorOps.GROUP) {
+            maxima = new float[cols / VectorOps.GROUP];
+        }
+        int covered = VectorOps.groupMaxima(x, xAt, cols, maxima);
+        int groups = covered / VectorOps.GROUP;
+        if (groups < 2 * k) {
+            return false;
+        }
+        for (int g = 0; g < groups; g++) {
+            if (maxima[g] != maxima[g]) {
+                return false;
+            }
+        }
+        for (int j = covered; j < cols; j++) {
+            float v = x.getFloat((xAt + j) * 4);
+            if (v != v) {
+                return false;
+            }
+        }
+        // τ: the k-th largest group maximum, by a min-heap of k floats.
+        System.arraycopy(maxima, 0, bound, 0, k);
+        for (int j = k / 2 - 1; j >= 0; j--) {
+            siftFloats(j);
+        }
+        for (int g = k; g < groups; g++) {
+            if (maxima[g] > bound[0]) {
+                bound[0] = maxima[g];
+                siftFloats(0);
+            }
+        }
+        float tau = bound[0];
+        // Only groups whose maximum reaches τ can hold a value that does; the rest of the row (past
+        // the groups) is scanned whole. Candidates arrive out of index order, so ties are settled
+        // by the full (value, index) order.
+        int lanes = VectorOps.lanes();
+        int chunk = VectorOps.GROUP * lanes;
+        int size = 0;
+        for (int g = 0; g <= groups; g++) {
+            int from;
+            int to;
+            int stride;
+            if (g < groups) {
+                if (!(maxima[g] >= tau)) {
+                    continue;
+                }
+                from = (g / lanes) * chunk + g % lanes;
+                to = from + chunk;
+                stride = lanes;
+            } else {
+                from = covered;
+                to = cols;
+                stride = 1;
+            }
+            for (int j = from; j < to; j += stride) {
+                float v = x.getFloat((xAt + j) * 4);
+                if (!(v >= tau)) {
+                    continue;
+                }
+                if (size < k) {
+                    int i = size++;
+                    while (i > 0) {
+                        int parent = (i - 1) / 2;
+                        if (!below(v, j, vals[parent], idx[parent])) {
+                            break;
+                        }
+                        vals[i] = vals[parent];
+                        idx[i] = idx[parent];
+                        i = parent;
+                    }
+                    vals[i] = v;
+                    idx[i] = j;
+                } else if (below(vals[0], idx[0], v, j)) {
+                    vals[0] = v;
+                    idx[0] = j;
+                    siftDown(0, k);
+                }
+            }
+        }
+        return size == k;
+    }
+
+    private void siftFloats(int i) {
+        float v = bound[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= k) {
+                break;
+            }
+            if (child + 1 < k && bound[child + 1] < bound[child]) {
+                child++;
+            }
+            if (!(bound[child] < v)) {
+                break;
+            }
+            bound[i] = bound[child];
+            i = child;
+        }
+        bound[i] = v;
     }
 
     private void siftDown(int i, int n) {

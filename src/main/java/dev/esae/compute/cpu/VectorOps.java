@@ -149,4 +149,29 @@ final class VectorOps {
         }
         return (float) sum;
     }
+
+    /** Vectors per chunk of {@link #groupMaxima}: each group holds this many values. */
+    static final int GROUP = 16;
+
+    /**
+     * Maxima of disjoint groups of a row, without horizontal reductions: the row's full vectors are
+     * taken in chunks of {@link #GROUP}, and lane j of a chunk's lanewise maximum is the maximum of
+     * the group "lane j of each vector in the chunk". Writes {@code chunks · lanes} maxima (NaN
+     * propagates into a group's maximum) and returns how many values they cover; the rest of the
+     * row belongs to no group.
+     */
+    static int groupMaxima(ByteBuffer x, int xAt, int cols, float[] maxima) {
+        int lanes = S.length();
+        int chunk = GROUP * lanes;
+        int chunks = cols / chunk;
+        for (int c = 0; c < chunks; c++) {
+            int at = xAt + c * chunk;
+            FloatVector m = load(x, at);
+            for (int v = 1; v < GROUP; v++) {
+                m = m.max(load(x, at + v * lanes));
+            }
+            m.intoArray(maxima, c * lanes);
+        }
+        return chunks * chunk;
+    }
 }

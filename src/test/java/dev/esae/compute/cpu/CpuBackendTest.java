@@ -95,15 +95,27 @@ class CpuBackendTest {
 
     @Test
     void topkMatchesAFullSortTiesIncluded() {
-        int[][] cases = {{1, 1, 1}, {3, 10, 10}, {17, 300, 8}, {64, 2048, 32}, {5, 8192, 128}, {2, 65536, 64}};
+        // Wide rows with cols / 16 >= 2k take the block-bound path; 2050 and 1001 leave a tail past the last block.
+        int[][] cases = {{1, 1, 1}, {3, 10, 10}, {17, 300, 8}, {64, 2048, 32}, {9, 2050, 32}, {7, 1001, 4}, {5, 8192, 128},
+            {2, 65536, 64}, {4, 4096, 128}};
         for (int[] cs : cases) {
+          for (int kind = 0; kind < 4; kind++) {
             int rows = cs[0];
             int cols = cs[1];
             int k = cs[2];
             float[] x = new float[rows * cols];
-            boolean ties = rng.nextBoolean();
+            // 0: Gaussian; 1: few distinct values (ties everywhere); 2: signed zeros and a few positives; 3: Gaussian with NaNs.
             for (int i = 0; i < x.length; i++) {
-                x[i] = ties ? rng.nextInt(5) - 2f : (float) rng.nextGaussian();
+                x[i] = switch (kind) {
+                    case 1 -> rng.nextInt(5) - 2f;
+                    case 2 -> rng.nextInt(50) == 0 ? (float) rng.nextDouble() : rng.nextBoolean() ? 0f : -0f;
+                    default -> (float) rng.nextGaussian();
+                };
+            }
+            if (kind == 3) {
+                for (int r = 0; r < rows; r += 2) {
+                    x[r * cols + rng.nextInt(cols)] = Float.NaN;
+                }
             }
             x[0] = -0.0f;
             int[] refIdx = ReferenceOps.topkIndices(x, rows, cols, k);
@@ -111,11 +123,12 @@ class CpuBackendTest {
                 cpu.topk(tx, k, v, idx);
                 int[] gotIdx = cpu.downloadInts(idx);
                 float[] gotVal = cpu.download(v);
-                assertArrayEquals(refIdx, gotIdx, "indices " + rows + "x" + cols + " k " + k + " ties " + ties + " seed " + seed);
+                assertArrayEquals(refIdx, gotIdx, "indices " + rows + "x" + cols + " k " + k + " input kind " + kind + " seed " + seed);
                 for (int i = 0; i < gotIdx.length; i++) {
                     assertEquals(x[(i / k) * cols + gotIdx[i]], gotVal[i], "values follow indices");
                 }
             }
+          }
         }
     }
 
