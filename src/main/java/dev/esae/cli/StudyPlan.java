@@ -1,0 +1,206 @@
+package dev.esae.cli;
+
+import dev.esae.InputException;
+import dev.esae.data.DatasetFiles;
+import dev.esae.io.Json;
+import dev.esae.io.Npy;
+import dev.esae.io.SafeTensors;
+import dev.esae.probe.ProbeFiles;
+import dev.esae.report.Frontier;
+import dev.esae.report.StudyLayout;
+import dev.esae.sae.SaeFiles;
+import dev.esae.sae.SaeKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The steps of {@code esae reproduce} for one preset, in order, each with the check that tells a
+ * finished step from one to (re)run: its outputs are read back and checked (shapes, row counts,
+ * epochs), not only looked for. A training step that left a checkpoint resumes from it.
+ */
+final class StudyPlan {
+    static final List<String> ARCHS = StudyLayout.ARCHS;
+
+    /** One step: its stage (for timings), a name, whether its outputs are complete, and how to run it. */
+    record Step(String stage, String name, Check done, Action run) {}
+
+    /** Whether a step's outputs are complete and valid. */
+    @FunctionalInterface
+    interface Check {
+        boolean done() throws IOException;
+    }
+
+    /** Runs a step; returns its exit code. */
+    @FunctionalInterface
+    interface Action {
+        int run() throws IOException;
+    }
+
+    /** Runs one esae command line (with the study's global options) and returns its exit code. */
+    @FunctionalInterface
+    interface Esae {
+        int run(List<String> args);
+    }
+
+    private final Preset preset;
+    private final StudyLayout layout;
+    private final Esae esae;
+
+    StudyPlan(Preset preset, StudyLayout layout, Esae esae) {
+        this.preset = preset;
+        this.layout = layout;
+        this.esae = esae;
+    }
+
+    Preset preset() {
+        return preset;
+    }
+
+    /** Every step up to the atlas and the report (those two are added by the command). */
+    List<Step> steps() {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step("data", "dataset", () -> images(layout.data(), preset.trainImages()),
+                () -> esae.run(List.of("dataset", "--n", str(preset.trainImages()), "--seed", "0", "--out", layout.data().toString()))));
+        steps.add(new Step("data", "probe set", () -> images(layout.probeData(), preset.probeImages()),
+                () -> esae.run(List.of("dataset", "--n", str(preset.probeImages()), "--seed", "1", "--out", layout.probeData().toString()))));
+        for (String arch : ARCHS) {
+            Path m = layout.model(arch);
+            steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs()),
+                    () -> esae.run(resumable(m, List.of("train-base", "--arch", arch, "--data", layout.data().toString(), "--epochs",
+                            str(preset.baseEpochs()), "--out", m.toString())))));
+            steps.add(new Step("activations", "activations " + arch, () -> activations(layout.acts(arch), preset.trainImages()),
+                    () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.data().toString(), "--out",
+                            layout.acts(arch).toString()))));
+            steps.add(new Step("activations", "probe activations " + arch, () -> activations(layout.probeActs(arch), preset.probeImages()),
+                    () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.probeData().toString(), "--out",
+                            layout.probeActs(arch).toString()))));
+            Path t = layout.transform(arch);
+            steps.add(new Step("fit-m", "fit-m " + arch, () -> json(t.resolve("r2.json"), "fitted") && tensors(t.resolve("M.safetensors")),
+                    () -> esae.run(List.of("fit-m", "--acts", layout.acts(arch).toString(), "--epochs", str(preset.fitEpochs()), "--out",
+                            t.toString()))));
+        }
+        for (String arch : ARCHS) {
+            for (int k : preset.ks()) {
+                for (SaeKind kind : SaeKind.values()) {
+                    Path dir = layout.sae(arch, kind, k);
+                    List<String> args = new ArrayList<>(List.of("train-sae", "--kind", kind.id(), "--k", str(k), "--acts",
+                            layout.acts(arch).toString(), "--epochs", str(preset.saeEpochs()), "--out", dir.toString()));
+                    if (kind.needsTransform()) {
+                        args.addAll(List.of("--transform", layout.transform(arch).toString()));
+                    }
+                    steps.add(new Step("sae", "train-sae " + arch + " " + kind.id() + " k=" + k,
+                            () -> trained(dir, SaeFiles.WEIGHTS, preset.saeEpochs()) && json(dir.resolve(SaeFiles.METRICS), "fvu"),
+                            () -> esae.run(resumable(dir, args))));
+                }
+            }
+        }
+        for (String arch : ARCHS) {
+            List<String> args = new ArrayList<>(List.of("probe"));
+            int saes = 0;
+            for (int k : preset.probeKs()) {
+                for (SaeKind kind : SaeKind.values()) {
+                    args.addAll(List.of("--sae", layout.sae(arch, kind, k).toString()));
+                    saes++;
+                }
+            }
+            args.addAll(List.of("--acts", layout.probeActs(arch).toString(), "--labels", layout.probeData().resolve("labels.npy").toString(),
+                    "--lengths", join(preset.lengths()), "--probes", String.join(",", preset.probes()), "--xgb-max-bin",
+                    str(preset.xgbMaxBin()), "--out",
+                    layout.probeOut(arch).toString(), "--overwrite"));
+            int rows = 1 + 180 * preset.probes().size() * (1 + saes * preset.lengths().size() * 2);
+            steps.add(new Step("probe", "probe " + arch, () -> lines(layout.probeOut(arch).resolve(ProbeFiles.RESULTS)) == rows
+                    && Files.isRegularFile(layout.probeOut(arch).resolve(ProbeFiles.SUMMARY)), () -> esae.run(args)));
+        }
+        for (String arch : ARCHS) {
+            List<String> args = new ArrayList<>(List.of("frontier"));
+            for (int k : preset.ks()) {
+                for (SaeKind kind : SaeKind.values()) {
+                    args.addAll(List.of("--sae", layout.sae(arch, kind, k).toString()));
+                }
+            }
+            args.addAll(List.of("--model", layout.model(arch).toString(), "--data", layout.probeData().toString(), "--out",
+                    layout.frontierOut(arch).toString(), "--overwrite"));
+            int rows = 1 + preset.ks().size() * SaeKind.values().length;
+            steps.add(new Step("frontier", "frontier " + arch, () -> lines(layout.frontierOut(arch).resolve(Frontier.CSV)) == rows
+                    && Files.size(layout.frontierOut(arch).resolve(Frontier.PNG)) > 0, () -> esae.run(args)));
+        }
+        return steps;
+    }
+
+    /** A training command with {@code --resume} when its folder holds a checkpoint. */
+    private static List<String> resumable(Path dir, List<String> args) {
+        if (!dev.esae.train.Checkpoint.exists(dir)) {
+            return args;
+        }
+        List<String> r = new ArrayList<>(args);
+        r.add("--resume");
+        return r;
+    }
+
+    private static String str(int v) {
+        return Integer.toString(v);
+    }
+
+    private static String join(List<Integer> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
+    }
+
+    // ---- checks: each reads the outputs back; an unreadable file is "not done" ----
+
+    static boolean images(Path dir, int count) {
+        try {
+            return DatasetFiles.read(dir).size() == count;
+        } catch (InputException e) {
+            return false;
+        }
+    }
+
+    static boolean activations(Path file, int count) {
+        try {
+            String d = Npy.read(file).describe();
+            return d.equals("float32[" + count + ", 4, 256]");
+        } catch (InputException e) {
+            return false;
+        }
+    }
+
+    static boolean tensors(Path file) {
+        try {
+            SafeTensors.read(file);
+            return true;
+        } catch (InputException e) {
+            return false;
+        }
+    }
+
+    static boolean json(Path file, String key) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            return Json.parseObject(Files.readString(file)).containsKey(key);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A finished training run: its weights read back, and {@code loss.csv} holds every epoch. */
+    static boolean trained(Path dir, String weights, int epochs) throws IOException {
+        return tensors(dir.resolve(weights)) && lines(dir.resolve("loss.csv")) == epochs + 1;
+    }
+
+    static long lines(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return -1;
+        }
+        try (var s = Files.lines(file)) {
+            return s.count();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+}

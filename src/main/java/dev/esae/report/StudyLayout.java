@@ -1,0 +1,72 @@
+package dev.esae.report;
+
+import dev.esae.sae.SaeKind;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where each output of {@code esae reproduce} lives under its folder. */
+public record StudyLayout(Path out) {
+    /** Base architectures, in the order they are trained. */
+    public static final List<String> ARCHS = List.of("mlp", "cnn");
+
+    public Path data() {
+        return out.resolve("data");
+    }
+
+    public Path probeData() {
+        return out.resolve("probe");
+    }
+
+    public Path model(String arch) {
+        return out.resolve(arch);
+    }
+
+    public Path acts(String arch) {
+        return model(arch).resolve("acts.npy");
+    }
+
+    public Path probeActs(String arch) {
+        return probeData().resolve("acts-" + arch + ".npy");
+    }
+
+    public Path transform(String arch) {
+        return out.resolve(arch + "-m");
+    }
+
+    public Path sae(String arch, SaeKind kind, int k) {
+        return out.resolve("sae").resolve(arch + "-" + kind.id() + "-k" + k);
+    }
+
+    public Path probeOut(String arch) {
+        return out.resolve("probe-" + arch);
+    }
+
+    public Path frontierOut(String arch) {
+        return out.resolve("frontier-" + arch);
+    }
+
+    public Path figures() {
+        return out.resolve("figures");
+    }
+
+    public Path atlas() {
+        return out.resolve("atlas.html");
+    }
+
+    /** The atlas's numbers (class and cosines of each feature), for the report. */
+    public Path atlasJson() {
+        return out.resolve("atlas.json");
+    }
+
+    public Path timings() {
+        return out.resolve("timings.json");
+    }
+
+    public Path reportJson() {
+        return out.resolve("report.json");
+    }
+
+    public Path reportMd() {
+        return out.resolve("report.md");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.esae.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.esae.io.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tiny study end to end: every report file exists and parses, numbers are in range, and a rerun skips every step. */
+class ReproduceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyRunsEndToEndAndARerunSkipsEveryStep() throws IOException {
+        Path out = dir.resolve("study");
+        CliTest.Run r = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("reproduce tiny: 46 step(s) run, 0 skipped"), r.out());
+
+        Map<String, Object> report = Json.parseObject(Files.readString(out.resolve("report.json")));
+        assertEquals(true, report.get("complete"));
+        Map<?, ?> models = (Map<?, ?>) report.get("models");
+        for (String arch : List.of("mlp", "cnn")) {
+            Map<?, ?> m = (Map<?, ?>) models.get(arch);
+            double loss = ((Number) m.get("base_final_loss")).doubleValue();
+            assertTrue(loss > 0 && loss < 1, arch + " loss " + loss);
+            Map<?, ?> r2 = (Map<?, ?>) ((Map<?, ?>) m.get("r2")).get("fitted");
+            assertTrue(Double.isFinite(((Number) r2.get("mean")).doubleValue()));
+            List<?> saes = (List<?>) m.get("saes");
+            assertEquals(15, saes.size());
+            for (Object o : saes) {
+                Map<?, ?> s = (Map<?, ?>) o;
+                double fvu = ((Number) s.get("fvu")).doubleValue();
+                double dead = ((Number) s.get("dead_fraction")).doubleValue();
+                assertTrue(fvu >= 0 && Double.isFinite(fvu) && dead >= 0 && dead <= 1, s.toString());
+            }
+            List<?> probing = (List<?>) m.get("probing");
+            // Base (3 probes: knn, logreg, best) + 5 SAEs x 2 lengths x 2 inputs, each 3 rows.
+            assertEquals(3 + 5 * 2 * 2 * 3, probing.size());
+            for (Object o : probing) {
+                for (String g : List.of("S", "SO", "SP", "SPO", "all")) {
+                    double f1 = ((Number) ((Map<?, ?>) o).get(g)).doubleValue();
+                    assertTrue(f1 >= 0 && f1 <= 1, g + " " + o);
+                }
+            }
+            List<?> frontier = (List<?>) m.get("frontier");
+            assertEquals(15, frontier.size());
+            for (Object o : frontier) {
+                Map<?, ?> p = (Map<?, ?>) o;
+                assertTrue(((Number) p.get("spliced_mse")).doubleValue() > 0 && ((Number) p.get("l1")).doubleValue() >= 0, p.toString());
+            }
+            Map<?, ?> atlas = (Map<?, ?>) m.get("atlas");
+            assertTrue(((Number) atlas.get("features")).intValue() > 0, "the atlas shows features");
+        }
+        for (String f : List.of("r2-mlp", "r2-cnn", "probe-mlp-latents", "probe-cnn-reconstruction", "frontier-mlp", "frontier-cnn",
+                "features-mlp", "features-cnn")) {
+            assertTrue(ImageIO.read(out.resolve("figures").resolve(f + ".png").toFile()).getWidth() > 100, f);
+        }
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## CNN autoencoder") && md.contains("![frontier](figures/frontier-cnn.png)"), md);
+        String html = Files.readString(out.resolve("atlas.html"));
+        assertTrue(html.strip().endsWith("</html>") && html.contains("data:image/png;base64,") && html.contains("sortAll('cls')"));
+        assertFalse(html.contains("src=\"figures/"), "images are inline");
+
+        CliTest.Run again = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("reproduce tiny: 0 step(s) run, 46 skipped"), again.out());
+
+        // A damaged output is found by reading it back, and only that step runs again.
+        Files.writeString(out.resolve("sae").resolve("cnn-topk-k16").resolve("metrics.json"), "{not json");
+        CliTest.Run repaired = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
+        assertEquals(0, repaired.code(), repaired.err());
+        assertTrue(repaired.out().contains("train-sae cnn topk k=16: done"), repaired.out());
+        assertTrue(repaired.out().contains("1 step(s) run, 45 skipped"), repaired.out());
+
+        CliTest.Run other = CliTest.esae("reproduce", "--preset", "quick", "--out", out.toString());
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("holds a study with other settings"), other.err());
+    }
+}
