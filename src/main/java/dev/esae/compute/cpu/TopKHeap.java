@@ -20,13 +20,11 @@ final class TopKHeap {
     private final float[] vals;
     private final int[] idx;
     private float[] maxima = new float[0];
-    private final float[] bound;
 
     TopKHeap(int k) {
         this.k = k;
         this.vals = new float[k];
         this.idx = new int[k];
-        this.bound = new float[k];
     }
 
     /** True if entry (va, ia) ranks below (vb, ib): smaller value, or equal value and higher index. */
@@ -103,18 +101,22 @@ final class TopKHeap {
                 return false;
             }
         }
-        // τ: the k-th largest group maximum, by a min-heap of k floats.
-        System.arraycopy(maxima, 0, bound, 0, k);
+        // τ: the k-th largest group maximum, by the same min-heap (free until the candidates fill it).
+        for (int g = 0; g < k; g++) {
+            vals[g] = maxima[g];
+            idx[g] = g;
+        }
         for (int j = k / 2 - 1; j >= 0; j--) {
-            siftFloats(j);
+            siftDown(j, k);
         }
         for (int g = k; g < groups; g++) {
-            if (maxima[g] > bound[0]) {
-                bound[0] = maxima[g];
-                siftFloats(0);
+            if (Float.compare(maxima[g], vals[0]) > 0) {
+                vals[0] = maxima[g];
+                idx[0] = g;
+                siftDown(0, k);
             }
         }
-        float tau = bound[0];
+        float tau = vals[0];
         // Only groups whose maximum reaches τ can hold a value that does; the rest of the row (past
         // the groups) is scanned whole. Candidates arrive out of index order, so ties are settled
         // by the full (value, index) order.
@@ -163,25 +165,6 @@ final class TopKHeap {
             }
         }
         return size == k;
-    }
-
-    private void siftFloats(int i) {
-        float v = bound[i];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= k) {
-                break;
-            }
-            if (child + 1 < k && bound[child + 1] < bound[child]) {
-                child++;
-            }
-            if (!(bound[child] < v)) {
-                break;
-            }
-            bound[i] = bound[child];
-            i = child;
-        }
-        bound[i] = v;
     }
 
     private void siftDown(int i, int n) {
