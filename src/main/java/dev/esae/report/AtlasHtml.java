@@ -26,7 +26,8 @@ public final class AtlasHtml {
                 .append("button{margin-right:6px}.note{color:#555;max-width:900px}</style>\n</head><body>\n<h1>")
                 .append(escape(title)).append("</h1>\n<p class=\"note\">Each row is one dictionary feature D<sub>i</sub> of the ")
                 .append("equivariant SAE. <b>Decoded</b>: the base decoder applied to M<sup>p</sup>(b<sub>dec</sub> + a<sub>i</sub>D<sub>i</sub>) ")
-                .append("for p = 0..n&minus;1 (a<sub>i</sub>: the latent's mean value when it fires). <b>Class</b>: invariant when ")
+                .append("minus the same without the feature, for p = 0..n&minus;1 (a<sub>i</sub>: the latent's mean value when it fires; ")
+                .append("grey: no change, light: ink the feature adds, dark: ink it removes). <b>Class</b>: invariant when ")
                 .append("cos(M<sup>p</sup>D<sub>i</sub>, D<sub>i</sub>) &ge; ").append(FeatureAtlas.INVARIANT_COSINE)
                 .append(" for every p &ge; 1, else equivariant. <b>M maps to</b>: the live feature closest to M D<sub>i</sub>. ")
                 .append("<b>Top inputs</b>: the probe images (as the model saw them) that activate the latent most.</p>\n")
@@ -38,7 +39,7 @@ public final class AtlasHtml {
             sb.append("<h2>").append(escape(e.getKey())).append("</h2>\n<p>").append(features.size()).append(" most frequent features: ")
                     .append(invariant).append(" invariant, ").append(features.size() - invariant).append(" equivariant.</p>\n")
                     .append("<table class=\"atlas\"><thead><tr><th>feature</th><th>fires</th><th>class</th><th>cos(M<sup>p</sup>D, D), p = 1..</th>")
-                    .append("<th>M maps to</th><th>decoded, p = 0..n&minus;1</th><th>top inputs</th></tr></thead><tbody>\n");
+                    .append("<th>M maps to</th><th>decoded change, p = 0..n&minus;1</th><th>top inputs</th></tr></thead><tbody>\n");
             for (FeatureAtlas.Feature f : features) {
                 double minCos = java.util.Arrays.stream(f.cosines()).min().orElse(Double.NaN);
                 String cls = f.invariant() ? "invariant" : "equivariant";

@@ -16,8 +16,8 @@ import java.util.List;
  * The features of an equivariant SAE and their symmetry (SPEC §7, the paper's Figure 1, right):
  * for each live dictionary row D_i, the cosines of {@code M^p D_i} with D_i (near 1 for every p:
  * an invariant feature, otherwise equivariant), the row {@code M D_i} is closest to, the decoded
- * images of {@code M^p (b_dec + a_i D_i)} through the base decoder (a_i the latent's mean value
- * when it fires), and the probe images that activate it most.
+ * images of {@code M^p (b_dec + a_i D_i)} through the base decoder minus those of {@code M^p b_dec}
+ * (a_i the latent's mean value when it fires), and the probe images that activate it most.
  */
 public final class FeatureAtlas {
     /** A feature is invariant when {@code cos(M^p D_i, D_i)} reaches this for every p = 1..n−1. */
@@ -92,16 +92,19 @@ public final class FeatureAtlas {
                     }
                 }
             }
-            // M^p (b_dec + a_i D_i) for p = 0..n-1, decoded by the base model.
-            float[][] vectors = new float[n][];
+            // M^p (b_dec + a_i D_i) for p = 0..n-1, decoded by the base model, shown as the change from
+            // decoding M^p b_dec alone: b_dec (near the data mean) would otherwise dominate every picture.
+            float[][] vectors = new float[2 * n][];
             vectors[0] = new float[d];
+            vectors[n] = bDec.clone();
             for (int c = 0; c < d; c++) {
                 vectors[0][c] = (float) (bDec[c] + mean * row[c]);
             }
             for (int p = 1; p < n; p++) {
                 vectors[p] = apply(m, vectors[p - 1], d);
+                vectors[n + p] = apply(m, vectors[n + p - 1], d);
             }
-            List<byte[]> decoded = decode(backend, model, vectors);
+            List<byte[]> decoded = decodeDifference(backend, model, vectors, n);
             out.add(new Feature(i, fires[i], mean, invariant, cos, best, best < 0 ? Double.NaN : bestCos, decoded,
                     topInputs(codes, i, images, powers, group)));
         }
@@ -127,7 +130,12 @@ public final class FeatureAtlas {
         return out;
     }
 
-    private static List<byte[]> decode(Backend backend, Autoencoder model, float[][] vectors) {
+    /**
+     * Decodes {@code vectors} (the first {@code n} with the feature, the last {@code n} without) and
+     * returns the n difference images, mid-grey for no change, brighter where the feature adds ink,
+     * darker where it removes it, scaled by the largest change over the n images.
+     */
+    private static List<byte[]> decodeDifference(Backend backend, Autoencoder model, float[][] vectors, int n) {
         int d = vectors[0].length;
         float[] flat = new float[vectors.length * d];
         for (int p = 0; p < vectors.length; p++) {
@@ -137,13 +145,17 @@ public final class FeatureAtlas {
         try (Tensor t = backend.upload(flat, vectors.length, d)) {
             px = backend.download(model.decode(t));
         }
-        List<byte[]> out = new ArrayList<>();
         int size = Autoencoder.IMAGE;
-        for (int p = 0; p < vectors.length; p++) {
+        double scale = 1e-12;
+        for (int j = 0; j < n * size; j++) {
+            scale = Math.max(scale, Math.abs(px[j] - px[n * size + j]));
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
             byte[] img = new byte[size];
             for (int j = 0; j < size; j++) {
-                float v = Math.max(0f, Math.min(1f, px[p * size + j]));
-                img[j] = (byte) Math.round(v * 255f);
+                double diff = (px[p * size + j] - px[(n + p) * size + j]) / scale;
+                img[j] = (byte) Math.round(127.5 + 127.5 * Math.max(-1, Math.min(1, diff)));
             }
             out.add(img);
         }
