@@ -49,8 +49,10 @@ final class FrontierCommand extends Subcommand {
         }
         ShapesDataset dataset = DatasetFiles.read(data);
         float[] images = dataset.imagesAsFloats();
+        List<Integer> orders = new ArrayList<>();
         for (Path dir : saes) {
             SaeFiles.Header h = SaeFiles.readHeader(dir);
+            orders.add(h.order());
             if (h.dim() != Autoencoder.LATENT) {
                 throw new InputException("--sae " + dir + ": reads d = " + h.dim() + ", but the base model's psi has " + Autoencoder.LATENT);
             }
@@ -62,11 +64,11 @@ final class FrontierCommand extends Subcommand {
         Outputs.prepareFolder(out, "--out");
         List<Frontier.Point> points = new ArrayList<>();
         try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, model)) {
-            for (Path dir : saes) {
+            for (int i = 0; i < saes.size(); i++) {
+                Path dir = saes.get(i);
                 try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
-                    int n = SaeFiles.readHeader(dir).order();
                     Map<String, Object> m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
-                            new CyclicGroup(n));
+                            new CyclicGroup(orders.get(i)));
                     String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
                     Frontier.Point p = new Frontier.Point(name, sae.kind().id(), sae.sae().k(), (double) m.get("l0"),
                             (double) m.get("l1"), (double) m.get("spliced_mse"), (double) m.get("base_mse"));

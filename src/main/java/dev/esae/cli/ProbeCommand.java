@@ -81,11 +81,8 @@ final class ProbeCommand extends Subcommand {
         ActivationSet set = ActivationSet.read(acts, null);
         int[] canonical = ProbeSet.readLabels(labels, set.count());
         ProbeSet probeSet = ProbeSet.of(set, canonical, root.seed);
-        List<SaeFiles.Header> headers = new ArrayList<>();
         for (Path dir : saes) {
-            SaeFiles.Header h = SaeFiles.readHeader(dir);
-            checkCompatible(dir, h, set);
-            headers.add(h);
+            checkCompatible(dir, SaeFiles.readHeader(dir), set);
         }
         Outputs.prepareFolder(out, "--out");
         List<ProbeSuite.SaeEntry> entries = new ArrayList<>();

@@ -117,8 +117,9 @@ public final class LogisticProbe implements Probe {
             if (!(slope < 0)) {
                 // Not a descent direction (rounding): restart from steepest descent.
                 stored = 0;
+                double gNorm = Math.max(1, norm(g));
                 for (int i = 0; i < dim; i++) {
-                    dir[i] = -g[i] / Math.max(1, norm(g));
+                    dir[i] = -g[i] / gNorm;
                 }
                 slope = dot(g, dir);
             }

@@ -63,6 +63,13 @@ public final class FeatureAtlas {
         }
         int[] powers = set.powers();
         CyclicGroup group = new CyclicGroup(n);
+        // The decoded M^p b_dec, the same for every feature: the reference of each difference image.
+        float[][] biases = new float[n][];
+        biases[0] = bDec;
+        for (int p = 1; p < n; p++) {
+            biases[p] = apply(m, biases[p - 1], d);
+        }
+        float[] baseline = decode(backend, model, biases);
         List<Feature> out = new ArrayList<>();
         for (int r = 0; r < Math.min(limit, latents) && fires[order[r]] > 0; r++) {
             int i = order[r];
@@ -94,17 +101,15 @@ public final class FeatureAtlas {
             }
             // M^p (b_dec + a_i D_i) for p = 0..n-1, decoded by the base model, shown as the change from
             // decoding M^p b_dec alone: b_dec (near the data mean) would otherwise dominate every picture.
-            float[][] vectors = new float[2 * n][];
+            float[][] vectors = new float[n][];
             vectors[0] = new float[d];
-            vectors[n] = bDec.clone();
             for (int c = 0; c < d; c++) {
                 vectors[0][c] = (float) (bDec[c] + mean * row[c]);
             }
             for (int p = 1; p < n; p++) {
                 vectors[p] = apply(m, vectors[p - 1], d);
-                vectors[n + p] = apply(m, vectors[n + p - 1], d);
             }
-            List<byte[]> decoded = decodeDifference(backend, model, vectors, n);
+            List<byte[]> decoded = differenceImages(decode(backend, model, vectors), baseline, n);
             out.add(new Feature(i, fires[i], mean, invariant, cos, best, best < 0 ? Double.NaN : bestCos, decoded,
                     topInputs(codes, i, images, powers, group)));
         }
@@ -130,31 +135,33 @@ public final class FeatureAtlas {
         return out;
     }
 
-    /**
-     * Decodes {@code vectors} (the first {@code n} with the feature, the last {@code n} without) and
-     * returns the n difference images, mid-grey for no change, brighter where the feature adds ink,
-     * darker where it removes it, scaled by the largest change over the n images.
-     */
-    private static List<byte[]> decodeDifference(Backend backend, Autoencoder model, float[][] vectors, int n) {
+    /** The base decoder's images {@code [vectors, 4096]} of {@code vectors}. */
+    private static float[] decode(Backend backend, Autoencoder model, float[][] vectors) {
         int d = vectors[0].length;
         float[] flat = new float[vectors.length * d];
         for (int p = 0; p < vectors.length; p++) {
             System.arraycopy(vectors[p], 0, flat, p * d, d);
         }
-        float[] px;
         try (Tensor t = backend.upload(flat, vectors.length, d)) {
-            px = backend.download(model.decode(t));
+            return backend.download(model.decode(t));
         }
+    }
+
+    /**
+     * The n images {@code with − without}: mid-grey for no change, brighter where the feature adds
+     * ink, darker where it removes it, scaled by the largest change over the n images.
+     */
+    private static List<byte[]> differenceImages(float[] with, float[] without, int n) {
         int size = Autoencoder.IMAGE;
         double scale = 1e-12;
         for (int j = 0; j < n * size; j++) {
-            scale = Math.max(scale, Math.abs(px[j] - px[n * size + j]));
+            scale = Math.max(scale, Math.abs(with[j] - without[j]));
         }
         List<byte[]> out = new ArrayList<>();
         for (int p = 0; p < n; p++) {
             byte[] img = new byte[size];
             for (int j = 0; j < size; j++) {
-                double diff = (px[p * size + j] - px[(n + p) * size + j]) / scale;
+                double diff = (with[p * size + j] - without[p * size + j]) / scale;
                 img[j] = (byte) Math.round(127.5 + 127.5 * Math.max(-1, Math.min(1, diff)));
             }
             out.add(img);
