@@ -49,6 +49,13 @@ public final class ModelFiles {
     }
 
     /** Reads {@code config.json} of a model folder. */
+    /** {@link #readConfig} and a full read of the weights file, for checking an input before any work. */
+    public static BaseModelConfig check(Path dir) {
+        BaseModelConfig c = readConfig(dir);
+        SafeTensors.verify(dir.resolve(WEIGHTS));
+        return c;
+    }
+
     public static BaseModelConfig readConfig(Path dir) {
         Path file = dir.resolve(CONFIG);
         if (!Files.isRegularFile(file)) {

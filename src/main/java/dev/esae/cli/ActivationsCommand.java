@@ -31,12 +31,18 @@ final class ActivationsCommand extends Subcommand {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Output .npy file.")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace an existing --out file.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws IOException {
         if (Files.isDirectory(out)) {
             throw new InputException("--out " + out + ": is a folder; expected a .npy file name");
         }
-        ModelFiles.readConfig(model);
+        if (Files.exists(out) && !overwrite) {
+            throw new InputException("--out " + out + ": already exists; pass --overwrite to replace it, or choose another name");
+        }
+        ModelFiles.check(model);
         ShapesDataset dataset = DatasetFiles.read(data);
         Path parent = out.toAbsolutePath().getParent();
         Outputs.prepareFolder(parent, "--out");

@@ -29,12 +29,15 @@ final class DatasetCommand extends Subcommand {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (created if missing).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace what --out already holds of this command's output.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws IOException {
         if (n < 1 || n > MAX_IMAGES) {
             throw new InputException("--n: expected a number of images from 1 to " + MAX_IMAGES + ", got " + n);
         }
-        Outputs.prepareFolder(out, "--out");
+        Outputs.prepareOutput(out, OutputKind.DATASET, overwrite);
         long s = seed != null ? seed : root.seed;
         long t0 = System.nanoTime();
         ShapeCatalog catalog = ShapeCatalog.draw();

@@ -49,6 +49,9 @@ final class FitMCommand extends Subcommand {
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     float lr;
 
+    @Option(names = "--overwrite", description = "Replace what --out already holds of this command's output.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws IOException {
         Options.requirePositive("--epochs", epochs);
@@ -57,6 +60,7 @@ final class FitMCommand extends Subcommand {
         if (!(cycleWeight >= 0) || !Float.isFinite(cycleWeight)) {
             throw new dev.esae.InputException("--cycle-weight: expected a finite number >= 0, got " + cycleWeight);
         }
+        Outputs.checkOutput(out, OutputKind.TRANSFORM, overwrite);
         ActivationSet set = ActivationSet.read(acts, powers);
         Outputs.prepareFolder(out, "--out");
         int n = set.order();

@@ -44,14 +44,12 @@ final class FrontierCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out.resolve(Frontier.CSV)) && !overwrite) {
-            throw new InputException("--out " + out + ": already holds " + Frontier.CSV + "; pass --overwrite or choose another folder");
-        }
+        Outputs.checkOutput(out, OutputKind.FRONTIER, overwrite);
         ShapesDataset dataset = DatasetFiles.read(data);
         float[] images = dataset.imagesAsFloats();
         List<Integer> orders = new ArrayList<>();
         for (Path dir : saes) {
-            SaeFiles.Header h = SaeFiles.readHeader(dir);
+            SaeFiles.Header h = SaeFiles.check(dir);
             orders.add(h.order());
             if (h.dim() != Autoencoder.LATENT) {
                 throw new InputException("--sae " + dir + ": reads d = " + h.dim() + ", but the base model's psi has " + Autoencoder.LATENT);
@@ -60,7 +58,7 @@ final class FrontierCommand extends Subcommand {
                 throw new InputException("--sae " + dir + ": group_order " + h.order() + " is not a rotation group of the images (1, 2 or 4)");
             }
         }
-        ModelFiles.readConfig(model);
+        ModelFiles.check(model);
         Outputs.prepareFolder(out, "--out");
         List<Frontier.Point> points = new ArrayList<>();
         try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, model)) {

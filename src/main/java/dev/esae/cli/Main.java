@@ -33,7 +33,13 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("esae: " + oneLine(ex.getMessage()) + " (see '"
+            String message = ex.getMessage();
+            // A mistyped option usually also leaves a required one missing: name the typo, the real cause.
+            java.util.List<String> unknown = c.getUnmatchedArguments();
+            if (ex instanceof CommandLine.MissingParameterException && !unknown.isEmpty() && unknown.get(0).startsWith("-")) {
+                message = "Unknown option: '" + unknown.get(0) + "'";
+            }
+            c.getErr().println("esae: " + oneLine(message) + " (see '"
                     + c.getCommandSpec().qualifiedName() + " --help')");
             return ExitCodes.USAGE;
         });

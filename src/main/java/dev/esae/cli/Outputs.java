@@ -14,16 +14,68 @@ final class Outputs {
      * unless {@code resume}, and a resumed run must match its checkpoint on {@code keys} of
      * {@code requested} (the config it would write); both are checked before any work.
      */
-    static void prepareRun(Path dir, boolean resume, java.util.Map<String, Object> requested, java.util.List<String> keys) {
+    static void prepareRun(Path dir, OutputKind kind, boolean resume, java.util.Map<String, Object> requested,
+            java.util.List<String> keys) {
+        refuseOtherKinds(dir, kind);
         boolean exists = dev.esae.train.Checkpoint.exists(dir);
         if (exists && !resume) {
             throw new InputException("--out " + dir + ": already holds a training run (" + dev.esae.train.Checkpoint.FILE
                     + "); pass --resume to continue it, or choose another folder");
         }
         if (exists) {
+            dev.esae.io.SafeTensors.verify(dir.resolve(dev.esae.train.Checkpoint.FILE));
             dev.esae.train.Checkpoint.requireSameRun(dir, dev.esae.train.Checkpoint.readConfig(dir), requested, keys);
+        } else if (kind.markerIn(dir) != null) {
+            throw new InputException("--out " + dir + ": already holds " + kind.what() + " (" + kind.markerIn(dir)
+                    + ") without a checkpoint to resume; choose another folder");
         }
         prepareFolder(dir, "--out");
+    }
+
+    /**
+     * Prepares the output folder of a command that writes {@code kind}: a folder holding another
+     * kind is refused, and one already holding this kind only with {@code overwrite}.
+     */
+    static void prepareOutput(Path dir, OutputKind kind, boolean overwrite) {
+        checkOutput(dir, kind, overwrite);
+        prepareFolder(dir, "--out");
+    }
+
+    /** The checks of {@link #prepareOutput} without creating the folder (for a command that reads its inputs first). */
+    static void checkOutput(Path dir, OutputKind kind, boolean overwrite) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InputException("--out " + dir + ": is a file; expected a folder");
+        }
+        refuseOtherKinds(dir, kind);
+        String own = Files.isDirectory(dir) ? kind.markerIn(dir) : null;
+        if (own != null && !overwrite) {
+            throw new InputException("--out " + dir + ": already holds " + kind.what() + " (" + own
+                    + "); pass --overwrite to replace it, or choose another folder");
+        }
+    }
+
+    /** Prepares an output file: an existing one is replaced only with {@code overwrite}. */
+    static void prepareFile(Path file, boolean overwrite) {
+        if (Files.isDirectory(file)) {
+            throw new InputException("--out " + file + ": is a folder; expected a file name");
+        }
+        if (Files.exists(file) && !overwrite) {
+            throw new InputException("--out " + file + ": already exists; pass --overwrite to replace it, or choose another name");
+        }
+        prepareFolder(file.toAbsolutePath().getParent(), "--out");
+    }
+
+    private static void refuseOtherKinds(Path dir, OutputKind kind) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        for (OutputKind other : OutputKind.values()) {
+            String marker = other == kind ? null : other.markerIn(dir);
+            if (marker != null) {
+                throw new InputException("--out " + dir + ": holds " + other.what() + " (" + marker + "), not " + kind.what()
+                        + "; choose another folder");
+            }
+        }
     }
 
     /** Creates {@code dir} if needed; an {@link InputException} if it is a file or cannot be written. */

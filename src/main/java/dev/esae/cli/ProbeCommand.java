@@ -74,15 +74,12 @@ final class ProbeCommand extends Subcommand {
         Options.requirePositive("--xgb-max-bin", maxBin);
         int threads = root.threads();
         List<Probe> chosen = probes();
-        Path results = out.resolve(ProbeFiles.RESULTS);
-        if (Files.exists(results) && !overwrite) {
-            throw new InputException("--out " + out + ": already holds " + ProbeFiles.RESULTS + "; pass --overwrite or choose another folder");
-        }
+        Outputs.checkOutput(out, OutputKind.PROBING, overwrite);
         ActivationSet set = ActivationSet.read(acts, null);
         int[] canonical = ProbeSet.readLabels(labels, set.count());
         ProbeSet probeSet = ProbeSet.of(set, canonical, root.seed);
         for (Path dir : saes) {
-            checkCompatible(dir, SaeFiles.readHeader(dir), set);
+            checkCompatible(dir, SaeFiles.check(dir), set);
         }
         Outputs.prepareFolder(out, "--out");
         List<ProbeSuite.SaeEntry> entries = new ArrayList<>();
@@ -110,7 +107,7 @@ final class ProbeCommand extends Subcommand {
         ProbeFiles.write(out, r, preamble);
         out().print(ProbeSummary.markdown(ProbeSummary.of(r).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
         out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", entries.size(),
-                probeSet.tasks().size(), r.size(), secs, results, out.resolve(ProbeFiles.SUMMARY));
+                probeSet.tasks().size(), r.size(), secs, out.resolve(ProbeFiles.RESULTS), out.resolve(ProbeFiles.SUMMARY));
         return ExitCodes.OK;
     }
 

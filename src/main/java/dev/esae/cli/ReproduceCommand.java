@@ -45,6 +45,10 @@ final class ReproduceCommand extends Subcommand {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (the study's outputs and report).")
     Path out;
 
+    @Option(names = "--resume", description = {"Continue the study in --out, and refuse to start a new one there.",
+        "(Without it, a study with the same settings in --out is continued too.)"})
+    boolean resume;
+
     @Override
     public Integer call() throws IOException {
         Preset preset = Preset.named(presetName);
@@ -54,6 +58,9 @@ final class ReproduceCommand extends Subcommand {
         int threads = root.threads();
         Map<String, Object> settings = settings(preset);
         Path study = out.resolve(STUDY);
+        if (resume && !Files.isRegularFile(study)) {
+            throw new InputException("--resume: --out " + out + " holds no study (" + STUDY + ") to continue");
+        }
         if (Files.isRegularFile(study)) {
             Map<String, Object> saved;
             try {

@@ -64,9 +64,9 @@ final class StudyPlan {
     List<Step> steps() {
         List<Step> steps = new ArrayList<>();
         steps.add(new Step("data", "dataset", () -> images(layout.data(), preset.trainImages()),
-                () -> esae.run(List.of("dataset", "--n", str(preset.trainImages()), "--seed", "0", "--out", layout.data().toString()))));
+                () -> esae.run(List.of("dataset", "--n", str(preset.trainImages()), "--seed", "0", "--out", layout.data().toString(), "--overwrite"))));
         steps.add(new Step("data", "probe set", () -> images(layout.probeData(), preset.probeImages()),
-                () -> esae.run(List.of("dataset", "--n", str(preset.probeImages()), "--seed", "1", "--out", layout.probeData().toString()))));
+                () -> esae.run(List.of("dataset", "--n", str(preset.probeImages()), "--seed", "1", "--out", layout.probeData().toString(), "--overwrite"))));
         for (String arch : ARCHS) {
             Path m = layout.model(arch);
             steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs()),
@@ -74,14 +74,14 @@ final class StudyPlan {
                             str(preset.baseEpochs()), "--out", m.toString())))));
             steps.add(new Step("activations", "activations " + arch, () -> activations(layout.acts(arch), preset.trainImages()),
                     () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.data().toString(), "--out",
-                            layout.acts(arch).toString()))));
+                            layout.acts(arch).toString(), "--overwrite"))));
             steps.add(new Step("activations", "probe activations " + arch, () -> activations(layout.probeActs(arch), preset.probeImages()),
                     () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.probeData().toString(), "--out",
-                            layout.probeActs(arch).toString()))));
+                            layout.probeActs(arch).toString(), "--overwrite"))));
             Path t = layout.transform(arch);
             steps.add(new Step("fit-m", "fit-m " + arch, () -> json(t.resolve("r2.json"), "fitted") && tensors(t.resolve("M.safetensors")),
                     () -> esae.run(List.of("fit-m", "--acts", layout.acts(arch).toString(), "--epochs", str(preset.fitEpochs()), "--out",
-                            t.toString()))));
+                            t.toString(), "--overwrite"))));
         }
         for (String arch : ARCHS) {
             for (int k : preset.ks()) {

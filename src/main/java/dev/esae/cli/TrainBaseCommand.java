@@ -54,7 +54,7 @@ final class TrainBaseCommand extends Subcommand {
         Options.requirePositiveFinite("--lr", lr);
         ShapesDataset dataset = DatasetFiles.read(data);
         BaseModelConfig config = new BaseModelConfig(a, epochs, batch, lr, root.seed, data.toString(), dataset.size());
-        Outputs.prepareRun(out, resume, config.toJson(0, null), BaseTrainer.RUN_KEYS);
+        Outputs.prepareRun(out, OutputKind.BASE_MODEL, resume, config.toJson(0, null), BaseTrainer.RUN_KEYS);
         try (Backend backend = root.openBackend().backend()) {
             BaseTrainer trainer = new BaseTrainer(backend, config, dataset.imagesAsFloats());
             LossHistory h = trainer.train(out, resume, new ProgressBar(spec.commandLine().getErr(), "train-base " + a.id()));

@@ -121,7 +121,7 @@ final class TrainSaeCommand extends Subcommand {
         training.put("transform", transform == null ? null : transform.toString() + (transformCycle ? " (M_cycle)" : " (M)"));
         training.put("esae_version", BuildInfo.version());
         Map<String, Object> cfg = SaeFiles.config(kd, d, latents, k, n, training);
-        Outputs.prepareRun(out, resume, cfg, SaeTrainer.RUN_KEYS);
+        Outputs.prepareRun(out, OutputKind.SAE, resume, cfg, SaeTrainer.RUN_KEYS);
         SaeTrainer.Config config = new SaeTrainer.Config(latents, k, kd.hidden(), kd.invariantTargets(), epochs, batch, lr, root.seed,
                 auxK, auxCoef);
         try (Backend backend = root.openBackend().backend()) {

@@ -138,6 +138,15 @@ public final class SafeTensors {
     }
 
     /**
+     * Reads {@code file} whole and throws its {@link InputException} if it is missing, truncated or
+     * corrupt: a command calls it on each input before it opens a backend, so that a bad file is
+     * reported on one line before any work starts.
+     */
+    public static void verify(Path file) {
+        read(file);
+    }
+
+    /**
      * Only the {@code __metadata__} of a file, reading its header and not its tensors (e.g. a
      * checkpoint's training config, checked before a resume).
      */

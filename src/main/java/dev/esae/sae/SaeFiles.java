@@ -94,6 +94,13 @@ public final class SaeFiles {
     public record Header(Map<String, Object> config, SaeKind kind, int dim, int latents, int k, int order) {}
 
     /** Reads and checks an SAE folder's {@code cfg.json} without loading its weights. */
+    /** {@link #readHeader} and a full read of the weights file, for checking an input before any work. */
+    public static Header check(Path dir) {
+        Header h = readHeader(dir);
+        SafeTensors.verify(dir.resolve(WEIGHTS));
+        return h;
+    }
+
     public static Header readHeader(Path dir) {
         Path cfgFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfgFile)) {

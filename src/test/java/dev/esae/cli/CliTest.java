@@ -224,10 +224,12 @@ class CliTest {
         float[] withNaN = a.clone();
         withNaN[4 * 6 + 5] = Float.NaN;
         Npy.write(acts, HostArray.ofFloats(withNaN, 50, 4, 6));
-        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o), "holds NaN at [1, 0, 5]; activations must be finite");
+        // Bad input is refused even where --overwrite would let a good run replace the folder.
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o), "already holds a fitted M (M.safetensors)");
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o, "--overwrite"), "holds NaN at [1, 0, 5]; activations must be finite");
         Npy.write(acts, HostArray.ofFloats(java.util.Arrays.copyOf(a, 50 * 6), 50, 1, 6));
-        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o), "n = 1 orientation(s)");
-        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o, "--cycle-weight", "-1"), "--cycle-weight");
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o, "--overwrite"), "n = 1 orientation(s)");
+        assertUserError(esae("fit-m", "--acts", acts.toString(), "--out", o, "--overwrite", "--cycle-weight", "-1"), "--cycle-weight");
     }
 
     @Test
@@ -315,7 +317,7 @@ class CliTest {
         assertTrue(summary.contains("| topk | topk | 4 | 4 | latents | best |"), summary);
         assertTrue(summary.contains("| base | base |  |  | base | logreg |"), summary);
         byte[] before = Files.readAllBytes(out.resolve("results.csv"));
-        assertUserError(esae("probe", "--acts", acts.toString(), "--labels", labels, "--out", out.toString()), "already holds results.csv");
+        assertUserError(esae("probe", "--acts", acts.toString(), "--labels", labels, "--out", out.toString()), "already holds probing results (results.csv)");
         assertArrayEquals(before, Files.readAllBytes(out.resolve("results.csv")));
         String o = dir.resolve("bad").toString();
         assertUserError(esae("probe", "--acts", acts.toString(), "--labels", labels, "--probes", "svm", "--out", o),
@@ -344,7 +346,7 @@ class CliTest {
         assertEquals(first[6], points.get(2).split(",")[6], "the same base model on the same images");
         assertTrue(Files.size(frontier.resolve("frontier.png")) > 1000);
         assertUserError(esae("frontier", "--sae", topk.toString(), "--model", model.toString(), "--data", data.toString(), "--out",
-                frontier.toString()), "already holds frontier.csv");
+                frontier.toString()), "already holds a frontier (frontier.csv)");
     }
 
     @Test

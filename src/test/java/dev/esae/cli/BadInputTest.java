@@ -1,0 +1,289 @@
+package dev.esae.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.esae.io.HostArray;
+import dev.esae.io.Npy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every command against every class of bad input (docs/RELIABILITY.md has the same table): each
+ * row must give exit code 2, exactly one line on stderr that names the input and what was
+ * expected, no stack trace, and leave every file of the fixture as it was (not rewritten, not
+ * replaced), with no new file or folder anywhere.
+ */
+class BadInputTest {
+    @TempDir
+    static Path root;
+
+    /** One row of the table: the input class, the command line, and a fragment the error line must hold. */
+    record Case(String inputClass, List<String> args, String expected) {
+        @Override
+        public String toString() {
+            return inputClass + ": esae " + String.join(" ", args).replace(root.toString() + "/", "");
+        }
+    }
+
+    @BeforeAll
+    static void buildFixture() throws IOException {
+        ok("dataset", "--n", "24", "--out", p("data"));
+        ok("train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "1", "--batch", "8", "--out", p("model"));
+        ok("activations", "--model", p("model"), "--data", p("data"), "--out", p("acts.npy"));
+        ok("fit-m", "--acts", p("acts.npy"), "--epochs", "1", "--out", p("m"));
+        ok("train-sae", "--kind", "topk", "--k", "4", "--acts", p("acts.npy"), "--epochs", "1", "--out", p("sae"));
+        ok("dataset", "--n", "24", "--seed", "3", "--out", p("other-data"));
+
+        HostArray acts = Npy.read(root.resolve("acts.npy"));
+        float[] a = acts.toFloats();
+        byte[] actsBytes = Files.readAllBytes(root.resolve("acts.npy"));
+        // Broken .npy files of every kind.
+        Files.write(root.resolve("truncated.npy"), java.util.Arrays.copyOf(actsBytes, actsBytes.length / 2));
+        byte[] corrupt = actsBytes.clone();
+        corrupt[1] = 'X';
+        Files.write(root.resolve("corrupt.npy"), corrupt);
+        byte[] badHeader = actsBytes.clone();
+        int colon = new String(actsBytes, 0, 128, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("'descr'");
+        badHeader[colon + 1] = '#';
+        Files.write(root.resolve("bad-header.npy"), badHeader);
+        Files.write(root.resolve("empty.npy"), new byte[0]);
+        double[] asDoubles = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            asDoubles[i] = a[i];
+        }
+        Npy.write(root.resolve("float64.npy"), HostArray.ofDoubles(asDoubles, acts.shape()));
+        Npy.write(root.resolve("rank4.npy"), HostArray.ofFloats(a, 24, 4, 16, 16));
+        Npy.write(root.resolve("d8.npy"), HostArray.ofFloats(java.util.Arrays.copyOf(a, 24 * 4 * 8), 24, 4, 8));
+        Npy.write(root.resolve("n2.npy"), HostArray.ofFloats(java.util.Arrays.copyOf(a, 24 * 2 * 256), 24, 2, 256));
+        Npy.write(root.resolve("n20.npy"), HostArray.ofFloats(java.util.Arrays.copyOf(a, 20 * 4 * 256), 20, 4, 256));
+        float[] nan = a.clone();
+        nan[1000] = Float.NaN;
+        Npy.write(root.resolve("nan.npy"), HostArray.ofFloats(nan, acts.shape()));
+        float[] inf = a.clone();
+        inf[77] = Float.NEGATIVE_INFINITY;
+        Npy.write(root.resolve("inf.npy"), HostArray.ofFloats(inf, acts.shape()));
+        Npy.write(root.resolve("labels-f32.npy"), HostArray.ofFloats(new float[24 * 8], 24, 4, 2));
+        Npy.write(root.resolve("labels-rank2.npy"), HostArray.ofInts(new int[24 * 8], 24, 8));
+
+        // Folders whose one file is broken: truncated, corrupt or missing safetensors.
+        brokenCopy("model", "model-truncated", "model.safetensors", Damage.TRUNCATE);
+        brokenCopy("model", "model-corrupt", "model.safetensors", Damage.CORRUPT);
+        brokenCopy("model", "model-missing", "model.safetensors", Damage.DELETE);
+        brokenCopy("sae", "sae-truncated", "sae_weights.safetensors", Damage.TRUNCATE);
+        brokenCopy("sae", "sae-corrupt", "sae_weights.safetensors", Damage.CORRUPT);
+        brokenCopy("sae", "sae-missing", "sae_weights.safetensors", Damage.DELETE);
+        brokenCopy("m", "m-truncated", "M.safetensors", Damage.TRUNCATE);
+        brokenCopy("m", "m-corrupt", "M.safetensors", Damage.CORRUPT);
+        brokenCopy("sae", "sae-state-truncated", "train-state.safetensors", Damage.TRUNCATE);
+        brokenCopy("model", "model-state-corrupt", "train-state.safetensors", Damage.CORRUPT);
+        brokenCopy("data", "data-images-truncated", "images.npy", Damage.TRUNCATE);
+        brokenCopy("data", "data-labels-corrupt", "labels.npy", Damage.CORRUPT);
+        Files.writeString(root.resolve("a-file"), "not a folder");
+        Files.createDirectories(root.resolve("stranger"));
+        Files.writeString(root.resolve("stranger").resolve("notes.txt"), "somebody's notes");
+    }
+
+    private enum Damage { TRUNCATE, CORRUPT, DELETE }
+
+    private static void brokenCopy(String from, String to, String file, Damage damage) throws IOException {
+        Path dst = root.resolve(to);
+        Files.createDirectories(dst);
+        try (Stream<Path> files = Files.list(root.resolve(from))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dst.resolve(f.getFileName()));
+            }
+        }
+        Path target = dst.resolve(file);
+        byte[] bytes = Files.readAllBytes(target);
+        switch (damage) {
+            case TRUNCATE -> Files.write(target, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+            case CORRUPT -> {
+                // The 8-byte little-endian header length of safetensors, or the .npy magic: garbage either way.
+                for (int i = 0; i < 8; i++) {
+                    bytes[i] = (byte) 0x7f;
+                }
+                Files.write(target, bytes);
+            }
+            case DELETE -> Files.delete(target);
+        }
+    }
+
+    private static String p(String name) {
+        return root.resolve(name).toString();
+    }
+
+    private static void ok(String... args) {
+        CliTest.Run r = CliTest.esae(args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+    }
+
+    private static Case c(String inputClass, String expected, String... args) {
+        return new Case(inputClass, List.of(args), expected);
+    }
+
+    static List<Case> cases() {
+        String acts = p("acts.npy");
+        String labels = p("data") + "/labels.npy";
+        List<Case> t = new ArrayList<>();
+        // A missing .npy (or a folder without one).
+        t.add(c("missing .npy", "nowhere.npy: file not found (expected a .npy array)", "fit-m", "--acts", p("nowhere.npy"), "--out", p("o")));
+        t.add(c("missing .npy", "nowhere.npy: file not found", "train-sae", "--kind", "topk", "--k", "4", "--acts", p("nowhere.npy"), "--out", p("o")));
+        t.add(c("missing .npy", "nowhere.npy: file not found", "probe", "--sae", p("sae"), "--acts", p("nowhere.npy"), "--labels", labels, "--out", p("o")));
+        t.add(c("missing .npy", "nowhere.npy: file not found", "probe", "--sae", p("sae"), "--acts", acts, "--labels", p("nowhere.npy"), "--out", p("o")));
+        t.add(c("missing .npy", "nowhere: not a dataset folder", "train-base", "--arch", "cnn", "--data", p("nowhere"), "--out", p("o")));
+        t.add(c("missing .npy", "nowhere: not a dataset folder", "activations", "--model", p("model"), "--data", p("nowhere"), "--out", p("o.npy")));
+        t.add(c("missing .npy", "nowhere: not a dataset folder", "frontier", "--sae", p("sae"), "--model", p("model"), "--data", p("nowhere"), "--out", p("o")));
+        // A truncated .npy.
+        t.add(c("truncated .npy", "truncated.npy: not a readable .npy array: it is truncated", "fit-m", "--acts", p("truncated.npy"), "--out", p("o")));
+        t.add(c("truncated .npy", "truncated.npy: not a readable .npy array: it is truncated", "train-sae", "--kind", "topk", "--k", "4", "--acts", p("truncated.npy"), "--out", p("o")));
+        t.add(c("truncated .npy", "truncated.npy: not a readable .npy array: it is truncated", "probe", "--sae", p("sae"), "--acts", p("truncated.npy"), "--labels", labels, "--out", p("o")));
+        t.add(c("truncated .npy", "images.npy: not a readable .npy array: it is truncated", "train-base", "--arch", "mlp", "--data", p("data-images-truncated"), "--out", p("o")));
+        t.add(c("truncated .npy", "empty.npy: not a readable .npy array", "fit-m", "--acts", p("empty.npy"), "--out", p("o")));
+        // A corrupt .npy: wrong magic, a header that is not a Python dict.
+        t.add(c("corrupt .npy", "corrupt.npy: not a readable .npy array: it does not start with the .npy magic", "train-sae", "--kind", "wide", "--k", "4", "--acts", p("corrupt.npy"), "--out", p("o")));
+        t.add(c("corrupt .npy", "bad-header.npy: not a readable .npy array", "fit-m", "--acts", p("bad-header.npy"), "--out", p("o")));
+        t.add(c("corrupt .npy", "labels.npy: not a readable .npy array", "activations", "--model", p("model"), "--data", p("data-labels-corrupt"), "--out", p("o.npy")));
+        // Missing, truncated or corrupt .safetensors.
+        t.add(c("missing .safetensors", "model.safetensors", "activations", "--model", p("model-missing"), "--data", p("data"), "--out", p("o.npy")));
+        t.add(c("missing .safetensors", "sae_weights.safetensors", "probe", "--sae", p("sae-missing"), "--acts", acts, "--labels", labels, "--out", p("o")));
+        t.add(c("missing .safetensors", "nowhere: not a transform folder (no M.safetensors", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", acts, "--transform", p("nowhere"), "--out", p("o")));
+        t.add(c("truncated .safetensors", "model.safetensors: not a readable safetensors file", "activations", "--model", p("model-truncated"), "--data", p("data"), "--out", p("o.npy")));
+        t.add(c("truncated .safetensors", "model.safetensors: not a readable safetensors file", "frontier", "--sae", p("sae"), "--model", p("model-truncated"), "--data", p("data"), "--out", p("o")));
+        t.add(c("truncated .safetensors", "sae_weights.safetensors: not a readable safetensors file", "probe", "--sae", p("sae-truncated"), "--acts", acts, "--labels", labels, "--out", p("o")));
+        t.add(c("truncated .safetensors", "M.safetensors: not a readable safetensors file", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", acts, "--transform", p("m-truncated"), "--out", p("o")));
+        t.add(c("truncated .safetensors", "train-state.safetensors: not a readable safetensors file", "train-sae", "--kind", "topk", "--k", "4", "--acts", acts, "--epochs", "2", "--out", p("sae-state-truncated"), "--resume"));
+        t.add(c("corrupt .safetensors", "model.safetensors: not a readable safetensors file", "activations", "--model", p("model-corrupt"), "--data", p("data"), "--out", p("o.npy")));
+        t.add(c("corrupt .safetensors", "sae_weights.safetensors: not a readable safetensors file", "frontier", "--sae", p("sae-corrupt"), "--model", p("model"), "--data", p("data"), "--out", p("o")));
+        t.add(c("corrupt .safetensors", "M.safetensors: not a readable safetensors file", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", acts, "--transform", p("m-corrupt"), "--out", p("o")));
+        t.add(c("corrupt .safetensors", "train-state.safetensors: not a readable safetensors file", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "2", "--batch", "8", "--out", p("model-state-corrupt"), "--resume"));
+        // A wrong dtype.
+        t.add(c("wrong dtype", "float64.npy: expected float32 activations, found float64[24, 4, 256]", "fit-m", "--acts", p("float64.npy"), "--out", p("o")));
+        t.add(c("wrong dtype", "float64.npy: expected float32 activations", "train-sae", "--kind", "topk", "--k", "4", "--acts", p("float64.npy"), "--out", p("o")));
+        t.add(c("wrong dtype", "labels-f32.npy: expected int32 labels [N, 4, 2], found float32[24, 4, 2]", "probe", "--sae", p("sae"), "--acts", acts, "--labels", p("labels-f32.npy"), "--out", p("o")));
+        // A wrong rank or shape.
+        t.add(c("wrong rank", "rank4.npy", "train-sae", "--kind", "topk", "--k", "4", "--acts", p("rank4.npy"), "--out", p("o")));
+        t.add(c("wrong rank", "labels-rank2.npy: expected int32 labels [N, 4, 2], found int32[24, 8]", "probe", "--sae", p("sae"), "--acts", acts, "--labels", p("labels-rank2.npy"), "--out", p("o")));
+        t.add(c("d mismatch", "--sae " + p("sae") + ": reads d = 256, but " + p("d8.npy") + " has d = 8", "probe", "--sae", p("sae"), "--acts", p("d8.npy"), "--labels", labels, "--out", p("o")));
+        t.add(c("n mismatch with M", "--transform " + p("m") + ": M is 256x256 for n = 4, but " + p("n2.npy") + " has d = 256, n = 2", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", p("n2.npy"), "--transform", p("m"), "--out", p("o")));
+        t.add(c("d mismatch with M", "M is 256x256 for n = 4, but " + p("d8.npy") + " has d = 8", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", p("d8.npy"), "--transform", p("m"), "--out", p("o")));
+        t.add(c("N mismatch", "labels.npy", "probe", "--sae", p("sae"), "--acts", p("n20.npy"), "--labels", labels, "--out", p("o")));
+        t.add(c("d mismatch on resume", "--resume", "train-sae", "--kind", "topk", "--k", "4", "--acts", p("d8.npy"), "--epochs", "2", "--out", p("sae"), "--resume"));
+        // NaN or Inf in activations.
+        t.add(c("NaN in activations", "nan.npy: holds NaN at [0, 3, 232]; activations must be finite", "fit-m", "--acts", p("nan.npy"), "--out", p("o")));
+        t.add(c("NaN in activations", "nan.npy: holds NaN at [0, 3, 232]", "train-sae", "--kind", "invariant", "--k", "4", "--acts", p("nan.npy"), "--out", p("o")));
+        t.add(c("Inf in activations", "inf.npy: holds -Infinity at [0, 0, 77]", "probe", "--sae", p("sae"), "--acts", p("inf.npy"), "--labels", labels, "--out", p("o")));
+        t.add(c("Inf in activations", "inf.npy: holds -Infinity at [0, 0, 77]", "train-sae", "--kind", "topk", "--k", "4", "--acts", p("inf.npy"), "--out", p("o")));
+        // K larger than the latents, or <= 0.
+        t.add(c("K > latents", "--k 2049: expected 1 to 2048 (the latents of a topk SAE on d = 256)", "train-sae", "--kind", "topk", "--k", "2049", "--acts", acts, "--out", p("o")));
+        t.add(c("K <= 0", "--k 0: expected 1 to", "train-sae", "--kind", "twolayer", "--k", "0", "--acts", acts, "--out", p("o")));
+        t.add(c("K <= 0", "--k -3: expected 1 to", "train-sae", "--kind", "topk", "--k", "-3", "--acts", acts, "--out", p("o")));
+        t.add(c("K > latents", "--lengths 4096: expected 1 to 2048", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--lengths", "4096", "--out", p("o")));
+        t.add(c("K <= 0", "--lengths 0: expected 1 to 2048", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--lengths", "0", "--out", p("o")));
+        t.add(c("K <= 0", "--k", "bench", "--stage", "topk", "--k", "0"));
+        // An unknown option or kind.
+        for (String cmd : List.of("dataset", "train-base", "activations", "fit-m", "train-sae", "probe", "frontier", "reproduce", "bench", "selftest", "doctor")) {
+            t.add(c("unknown option", "Unknown option: '--frobnicate'", cmd, "--frobnicate"));
+        }
+        t.add(c("unknown kind", "--kind: expected topk, wide, twolayer, invariant or equivariant, got 'sparse'", "train-sae", "--kind", "sparse", "--k", "4", "--acts", acts, "--out", p("o")));
+        t.add(c("unknown kind", "--arch: expected mlp or cnn, got 'vit'", "train-base", "--arch", "vit", "--data", p("data"), "--out", p("o")));
+        t.add(c("unknown kind", "--probes: expected knn, logreg or xgboost, got 'svm'", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--probes", "svm", "--out", p("o")));
+        t.add(c("unknown kind", "--preset: expected tiny, quick or paper, got 'huge'", "reproduce", "--preset", "huge", "--out", p("o")));
+        t.add(c("unknown kind", "--stage: expected", "bench", "--stage", "gpt"));
+        t.add(c("unknown kind", "--device", "--device", "tpu", "doctor"));
+        t.add(c("unknown command", "Unmatched argument", "train-everything"));
+        // An output folder that cannot be written.
+        t.add(c("unwritable output", "--out " + p("a-file") + ": is a file; expected a folder", "dataset", "--n", "4", "--out", p("a-file")));
+        t.add(c("unwritable output", "--out " + p("a-file") + "/o: cannot create the folder", "train-base", "--arch", "mlp", "--data", p("data"), "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "--out " + p("a-file") + "/o: cannot create the folder", "fit-m", "--acts", acts, "--epochs", "1", "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "--out " + p("a-file") + "/o: cannot create the folder", "train-sae", "--kind", "topk", "--k", "4", "--acts", acts, "--epochs", "1", "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "--out " + p("a-file") + "/o: cannot create the folder", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--probes", "knn", "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "cannot create the folder", "frontier", "--sae", p("sae"), "--model", p("model"), "--data", p("data"), "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "cannot create the folder", "activations", "--model", p("model"), "--data", p("data"), "--out", p("a-file") + "/o/acts.npy"));
+        t.add(c("unwritable output", "cannot create the folder", "reproduce", "--preset", "tiny", "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "/proc/esae-out: cannot create the folder", "dataset", "--n", "4", "--out", "/proc/esae-out"));
+        // An output folder that already holds a different run (or something else).
+        t.add(c("other run in --out", "holds a base model (model.safetensors), not a dataset", "dataset", "--n", "4", "--out", p("model")));
+        t.add(c("other run in --out", "holds a dataset (images.npy), not a base model", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "1", "--out", p("data")));
+        t.add(c("other run in --out", "holds an SAE (sae_weights.safetensors), not a fitted M", "fit-m", "--acts", acts, "--epochs", "1", "--out", p("sae")));
+        t.add(c("other run in --out", "holds a fitted M (M.safetensors), not an SAE", "train-sae", "--kind", "topk", "--k", "4", "--acts", acts, "--epochs", "1", "--out", p("m")));
+        t.add(c("other run in --out", "holds a base model (model.safetensors), not probing results", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--out", p("model")));
+        t.add(c("other run in --out", "holds an SAE (sae_weights.safetensors), not a frontier", "frontier", "--sae", p("sae"), "--model", p("model"), "--data", p("data"), "--out", p("sae")));
+        t.add(c("other run in --out", "is not empty and holds no esae study", "reproduce", "--preset", "tiny", "--out", p("stranger")));
+        t.add(c("other run in --out", "--resume: --out " + p("stranger") + " holds no study", "reproduce", "--preset", "tiny", "--out", p("stranger"), "--resume"));
+        t.add(c("same kind, no --overwrite", "already holds a dataset (images.npy); pass --overwrite", "dataset", "--n", "24", "--out", p("other-data")));
+        t.add(c("same kind, no --overwrite", "acts.npy: already exists; pass --overwrite", "activations", "--model", p("model"), "--data", p("data"), "--out", acts));
+        t.add(c("same kind, no --resume", "already holds a training run (train-state.safetensors); pass --resume", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "2", "--batch", "8", "--out", p("model")));
+        t.add(c("different settings on --resume", "was trained with k = 4, this run asks for 8", "train-sae", "--kind", "topk", "--k", "8", "--acts", acts, "--epochs", "2", "--out", p("sae"), "--resume"));
+        return t;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputGetsOneLineExit2AndChangesNothing(Case c) throws IOException {
+        Map<String, String> before = snapshot();
+        CliTest.Run r = CliTest.esae(c.args().toArray(String[]::new));
+        String err = r.err().strip();
+        assertEquals(ExitCodes.USAGE, r.code(), "exit code; stderr: " + err + "; stdout: " + r.out());
+        assertEquals(1, err.lines().count(), "exactly one line on stderr: " + err);
+        assertTrue(err.startsWith("esae: "), err);
+        assertTrue(err.contains(c.expected()), "stderr says '" + c.expected() + "': " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no exception text or stack trace: " + err);
+        assertEquals(before, snapshot(), "no file or folder was created, changed or removed");
+    }
+
+    @Test
+    void theTableCoversEveryInputClassOfTheIssue() {
+        List<String> classes = cases().stream().map(Case::inputClass).distinct().toList();
+        for (String needed : List.of("missing .npy", "truncated .npy", "corrupt .npy", "missing .safetensors", "truncated .safetensors",
+                "corrupt .safetensors", "wrong dtype", "wrong rank", "d mismatch", "n mismatch with M", "NaN in activations",
+                "Inf in activations", "K > latents", "K <= 0", "unknown option", "unknown kind", "unwritable output", "other run in --out")) {
+            assertTrue(classes.contains(needed), "the table has a row for " + needed);
+        }
+    }
+
+    @Test
+    void theSnapshotSeesAWriteInPlaceAndAReplace() throws IOException, InterruptedException {
+        Path f = root.resolve("probe-of-the-snapshot");
+        Files.writeString(f, "one");
+        Map<String, String> before = snapshot();
+        Thread.sleep(20);
+        Files.writeString(f, "two");
+        Map<String, String> inPlace = snapshot();
+        assertFalse(before.equals(inPlace), "a write in place of the same size");
+        Path tmp = root.resolve("probe-of-the-snapshot.tmp");
+        Files.writeString(tmp, "two");
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertFalse(inPlace.equals(snapshot()), "an atomic replace with the same bytes");
+        Files.delete(f);
+    }
+
+    /**
+     * Every path under the fixture with its size, modification time (nanoseconds here) and inode:
+     * a write in place changes the time, an atomic replace the inode, so this sees any change
+     * without hashing ~100 MB per row.
+     */
+    private static Map<String, String> snapshot() throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path f : all.toList()) {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                m.put(root.relativize(f).toString(), a.isDirectory() ? "/" : a.size() + " " + a.lastModifiedTime().toInstant() + " " + a.fileKey());
+            }
+        }
+        return m;
+    }
+}
