@@ -91,5 +91,11 @@ final class Outputs {
         if (!Files.isWritable(dir)) {
             throw new InputException(option + " " + dir + ": the folder is not writable");
         }
+        try {
+            // What a killed run was writing when it died: never a result, only litter.
+            dev.esae.io.AtomicFiles.removeStale(dir);
+        } catch (IOException e) {
+            throw new InputException(option + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
+        }
     }
 }

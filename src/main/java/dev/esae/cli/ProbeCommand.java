@@ -102,8 +102,9 @@ final class ProbeCommand extends Subcommand {
         double secs = (System.nanoTime() - t0) / 1e9;
         String preamble = String.format(Locale.ROOT, "# Probing results%n%n%d images from %s, each at a random power of g (seed %d); "
                 + "per task a stratified split with %.0f%% held out for testing. Mean test F1 per task group; `best` takes the best "
-                + "probe of each task. Probes: %s. %d results in %.1f s on %d thread(s).%n", probeSet.size(), acts, root.seed,
-                100 * testFraction, String.join(", ", probes), r.size(), secs, threads);
+                + "probe of each task. Probes: %s. %d results.%n", probeSet.size(), acts, root.seed,
+                100 * testFraction, String.join(", ", probes), r.size());
+        // No wall time in the file (it is printed below): the same command must write the same bytes.
         ProbeFiles.write(out, r, preamble);
         out().print(ProbeSummary.markdown(ProbeSummary.of(r).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
         out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", entries.size(),

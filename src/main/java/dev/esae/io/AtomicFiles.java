@@ -25,6 +25,29 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.(\\d+)-\\d+\\.tmp");
+
+    /**
+     * Deletes the temporary files in {@code dir} that a killed process left behind (those whose
+     * writer's process id no longer runs), returning how many; a live writer's are kept.
+     */
+    public static int removeStale(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                java.util.regex.Matcher m = TEMPORARY.matcher(f.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(f) && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(f);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Writes {@code bytes} to {@code target} atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));

@@ -262,6 +262,23 @@ public final class Json {
         }
     }
 
+    /**
+     * A map in an order that is the same in every JVM: its own when it keeps one (insertion or
+     * sorted), else sorted by key. {@code Map.of} and {@code HashMap} iterate in an order that
+     * changes from one JVM to the next (Map.of's is salted at startup), which would make the same
+     * run write different bytes in two processes.
+     */
+    static Map<?, ?> stableOrder(Map<?, ?> m) {
+        if (m instanceof java.util.LinkedHashMap<?, ?> || m instanceof java.util.SortedMap<?, ?> || m.size() < 2) {
+            return m;
+        }
+        Map<String, Object> sorted = new java.util.TreeMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            sorted.put(String.valueOf(e.getKey()), e.getValue());
+        }
+        return sorted;
+    }
+
     private static void write(StringBuilder sb, Object v, int indent, int depth) {
         if (v == null) {
             sb.append("null");
@@ -281,7 +298,7 @@ public final class Json {
             }
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
-            Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
+            Iterator<? extends Map.Entry<?, ?>> it = stableOrder(m).entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<?, ?> e = it.next();
                 newline(sb, indent, depth + 1);

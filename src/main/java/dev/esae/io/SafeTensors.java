@@ -53,7 +53,8 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, HostArray> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            header.put("__metadata__", new LinkedHashMap<String, Object>(metadata));
+            // In an order every JVM agrees on (Map.of's is salted per process).
+            header.put("__metadata__", new LinkedHashMap<Object, Object>(Json.stableOrder(metadata)));
         }
         long offset = 0;
         List<ByteBuffer> data = new ArrayList<>();

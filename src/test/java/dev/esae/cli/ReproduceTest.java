@@ -85,5 +85,54 @@ class ReproduceTest {
         CliTest.Run other = CliTest.esae("reproduce", "--preset", "quick", "--out", out.toString());
         assertEquals(2, other.code());
         assertTrue(other.err().contains("holds a study with other settings"), other.err());
+
+        // The study's files name their inputs by path, so the crashed run goes to the same path.
+        Path reference = dir.resolve("reference");
+        Files.move(out, reference);
+        killedMidStudyResumesToTheSameBytes(reference, out);
+    }
+
+    /**
+     * The same study in a child JVM, killed with SIGKILL while it trains its SAEs and resumed with
+     * {@code --resume}, ends with the same bytes as the uninterrupted {@code reference}: every file
+     * but the wall times (timing.csv, timings.json, and the report's table of them).
+     */
+    private void killedMidStudyResumesToTheSameBytes(Path reference, Path killed) throws IOException {
+        Process child = CrashResumeTest.childEsae(new String[] {"reproduce", "--preset", "tiny", "--out", killed.toString()},
+                dir.resolve("child.log"));
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+            Path sae = killed.resolve("sae");
+            // The third SAE has written its first checkpoint: the kill lands inside the SAE stage.
+            while (!Files.isRegularFile(sae.resolve("mlp-wide-k8").resolve("train-state.safetensors"))) {
+                assertTrue(child.isAlive() && System.nanoTime() < deadline, "the child reached the SAE stage");
+                Thread.sleep(5);
+            }
+            Thread.sleep(150);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            child.destroyForcibly();
+        }
+        try {
+            assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && child.exitValue() == 137, "killed by SIGKILL");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertFalse(Files.exists(killed.resolve("report.json")), "killed before the end");
+        CliTest.Run resumed = CliTest.esae("reproduce", "--preset", "tiny", "--out", killed.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("skipped (outputs complete)"), "finished steps are skipped: " + resumed.out());
+
+        Map<String, Object> a = Json.parseObject(Files.readString(reference.resolve("report.json")));
+        Map<String, Object> b = Json.parseObject(Files.readString(killed.resolve("report.json")));
+        a.remove("timings_s");
+        b.remove("timings_s");
+        assertEquals(a, b, "report.json but its wall times");
+        String mdA = Files.readString(reference.resolve("report.md"));
+        String mdB = Files.readString(killed.resolve("report.md"));
+        assertEquals(mdA.substring(0, mdA.indexOf("## Wall time per step")), mdB.substring(0, mdB.indexOf("## Wall time per step")));
+        CrashResumeTest.assertSameFiles(reference, killed, "timings.json", "report.json", "report.md");
     }
 }

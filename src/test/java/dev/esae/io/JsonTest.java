@@ -47,4 +47,15 @@ class JsonTest {
             assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
         }
     }
+
+    @Test
+    void unorderedMapsAreWrittenInKeyOrderSoEveryJvmWritesTheSameBytes() {
+        // Map.of iterates in an order salted per JVM; the output must not depend on it.
+        assertEquals("{\"a\":1,\"b\":2,\"c\":{\"x\":true,\"y\":false}}",
+                Json.write(Map.of("c", Map.of("y", false, "x", true), "b", 2, "a", 1)));
+        Map<String, Object> kept = new LinkedHashMap<>();
+        kept.put("z", 1);
+        kept.put("a", 2);
+        assertEquals("{\"z\":1,\"a\":2}", Json.write(kept), "an insertion order is kept");
+    }
 }

@@ -1,0 +1,148 @@
+package dev.esae.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.esae.io.HostArray;
+import dev.esae.io.Npy;
+import dev.esae.io.SafeTensors;
+import dev.esae.train.Checkpoint;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety: a training command in a child JVM is killed with SIGKILL in the middle of an epoch,
+ * resumed with {@code --resume}, and must end with exactly the bytes of an uninterrupted run with
+ * the same seed and threads (CPU). Only {@code timing.csv}, wall times by nature, may differ.
+ */
+class CrashResumeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainBaseKilledMidEpochResumesToTheSameBytes() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, CliTest.esae("dataset", "--n", "300", "--out", data.toString()).code());
+        List<String> args = List.of("--seed", "4", "train-base", "--arch", "cnn", "--data", data.toString(), "--epochs", "6", "--batch", "32");
+        killResumeCompare(args, 6);
+    }
+
+    @Test
+    void trainSaeKilledMidEpochResumesToTheSameBytes() throws Exception {
+        Random r = new Random(9);
+        float[] a = new float[4000 * 4 * 64];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.max(0, r.nextGaussian());
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 4000, 4, 64));
+        List<String> args = List.of("--seed", "4", "train-sae", "--kind", "twolayer", "--k", "8", "--acts", acts.toString(), "--epochs", "6",
+                "--batch", "16");
+        killResumeCompare(args, 6);
+    }
+
+    /**
+     * Runs {@code args} uninterrupted into {@code ref}; runs it in a child JVM into {@code crashed},
+     * kills that half way through the epoch after the second checkpoint, resumes it, and compares.
+     */
+    private void killResumeCompare(List<String> args, int epochs) throws Exception {
+        Path ref = dir.resolve("ref");
+        Path crashed = dir.resolve("crashed");
+        CliTest.Run whole = CliTest.esae(with(args, "--out", ref.toString()));
+        assertEquals(0, whole.code(), whole.err());
+
+        Process child = childEsae(with(args, "--out", crashed.toString()), dir.resolve("child.log"));
+        long t1 = waitForEpochs(child, crashed, 1);
+        long t2 = waitForEpochs(child, crashed, 2);
+        Thread.sleep(Math.max(1, (t2 - t1) / 2_000_000));
+        assertTrue(child.isAlive(), "the child was still training when killed");
+        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no finally block runs
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        int done = epochsDone(crashed);
+        assertTrue(done >= 2 && done < epochs, "killed between the second and the last epoch (" + done + " done)");
+
+        CliTest.Run resumed = CliTest.esae(with(args, "--out", crashed.toString(), "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after epoch " + done + " of " + epochs), resumed.err());
+        assertSameFiles(ref, crashed);
+    }
+
+    private static String[] with(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    /** {@code esae} in a child JVM with the test's classpath, single-threaded like the in-process runs. */
+    static Process childEsae(String[] args, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", cp, Main.class.getName(),
+                "--threads=" + Integer.getInteger("esae.test.threads", 1)));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until the checkpoint in {@code out} has {@code epochs} done; returns when (System.nanoTime). */
+    private static long waitForEpochs(Process child, Path out, int epochs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (epochsDone(out) >= epochs) {
+                return System.nanoTime();
+            }
+            assertTrue(child.isAlive(), "the child ended before epoch " + epochs);
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no checkpoint of epoch " + epochs + " in " + out);
+    }
+
+    private static int epochsDone(Path out) {
+        if (!Checkpoint.exists(out)) {
+            return 0;
+        }
+        return Integer.parseInt(SafeTensors.readMetadata(out.resolve(Checkpoint.FILE)).get("epochs_done"));
+    }
+
+    /**
+     * Every file under {@code a} has the same bytes under {@code b} and vice versa, but timing.csv
+     * (wall times) and the files named in {@code except}.
+     */
+    static void assertSameFiles(Path a, Path b, String... except) throws IOException {
+        Map<String, Path> fa = files(a);
+        Map<String, Path> fb = files(b);
+        for (String e : except) {
+            fa.remove(e);
+            fb.remove(e);
+        }
+        assertEquals(fa.keySet(), fb.keySet(), "the same files");
+        for (String name : fa.keySet()) {
+            assertArrayEquals(Files.readAllBytes(fa.get(name)), Files.readAllBytes(fb.get(name)), name);
+        }
+    }
+
+    private static Map<String, Path> files(Path root) throws IOException {
+        Map<String, Path> m = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                String name = root.relativize(f).toString().replace(File.separatorChar, '/');
+                if (!name.endsWith("timing.csv")) {
+                    m.put(name, f);
+                }
+            }
+        }
+        return m;
+    }
+}
