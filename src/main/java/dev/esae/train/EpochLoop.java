@@ -56,7 +56,9 @@ public final class EpochLoop {
                 double loss = backend.download(lossSum)[0] / batches;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 if (!Double.isFinite(loss)) {
-                    throw new InputException(what + " diverged: the loss of epoch " + (epoch + 1) + " is " + loss + keptHint);
+                    // Before the first epoch ends there is no checkpoint to keep.
+                    throw new InputException(what + " diverged: the loss of epoch " + (epoch + 1) + " is " + loss
+                            + (epoch > 0 ? keptHint : "; nothing was saved"));
                 }
                 history.add(loss, seconds);
                 end.run(history);

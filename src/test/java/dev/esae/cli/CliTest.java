@@ -285,6 +285,33 @@ class CliTest {
     }
 
     @Test
+    void aDivergingSaeRunStopsWithOneClearLineAndKeepsItsLastGoodCheckpoint() throws IOException {
+        java.util.Random rnd = new java.util.Random(2);
+        float[] a = new float[64 * 4 * 16];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 64, 4, 16));
+        Path out = dir.resolve("sae");
+        Run r = esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "3", "--lr", "1e30", "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((x, y) -> y).orElse("");
+        // With this learning rate the first epoch still ends finite and the second does not.
+        assertTrue(last.startsWith("esae: training the SAE diverged: the loss of epoch 2 is NaN"), r.err());
+        assertTrue(last.endsWith("the last good checkpoint in " + out + " is kept"), last);
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+        java.util.Map<String, String> meta = dev.esae.io.SafeTensors.readMetadata(out.resolve("train-state.safetensors"));
+        assertEquals("1", meta.get("epochs_done"), "the checkpoint of epoch 1 is kept");
+        dev.esae.io.SafeTensors.Contents c = dev.esae.io.SafeTensors.read(out.resolve("train-state.safetensors"));
+        for (var e : c.tensors().entrySet()) {
+            for (float v : e.getValue().toFloats()) {
+                assertTrue(Float.isFinite(v), "finite " + e.getKey());
+            }
+        }
+    }
+
+    @Test
     void probeAndFrontierRunOnTrainedSaesAndRefuseBadInput() throws IOException {
         Path data = dir.resolve("probe-data");
         Path model = dir.resolve("model");
