@@ -35,8 +35,13 @@ import picocli.CommandLine.Option;
             "On synthetic inputs, as the PyTorch peer makes them; prints one JSON line with the median epoch time,",
             "images_per_s and the GEMM GFLOP/s achieved."})
 final class BenchCommand extends Subcommand {
-    @Option(names = "--stage", paramLabel = "STAGE", required = true, description = "mlp, cnn, fitm, topk, wide, twolayer or invariant.")
+    @Option(names = "--stage", paramLabel = "STAGE", required = true,
+            description = {"mlp, cnn, fitm, topk, wide, twolayer or invariant;",
+                "or sgemm: the backend's dense SGEMM rate on 1024x1024 matrices, the FLOP limit the stages are compared with."})
     String stage;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (the same as the global --threads). Default: the global setting.")
+    Integer threads;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Images per epoch. Default: ${DEFAULT-VALUE}.")
     int n;
@@ -54,12 +59,19 @@ final class BenchCommand extends Subcommand {
     public Integer call() throws IOException {
         Architecture arch = Architecture.fromId(stage);
         SaeKind saeKind = SaeKind.fromId(stage);
-        if (arch == null && !stage.equals("fitm") && (saeKind == null || saeKind == SaeKind.EQUIVARIANT)) {
-            throw new InputException("--stage: expected mlp, cnn, fitm, topk, wide, twolayer or invariant, got '" + stage + "'");
+        if (arch == null && !stage.equals("fitm") && !stage.equals("sgemm") && (saeKind == null || saeKind == SaeKind.EQUIVARIANT)) {
+            throw new InputException("--stage: expected mlp, cnn, fitm, topk, wide, twolayer, invariant or sgemm, got '" + stage + "'");
+        }
+        if (threads != null) {
+            root.threads = threads;
+            root.threads();
         }
         Options.requirePositive("--n", n);
         Options.requirePositive("--batch", batch);
         Options.requirePositive("--epochs", epochs);
+        if (stage.equals("sgemm")) {
+            return benchSgemm();
+        }
         if (saeKind != null) {
             return benchSae(saeKind);
         }
@@ -132,6 +144,55 @@ final class BenchCommand extends Subcommand {
                     new TransformConfig(epochs, batch, 1e-3f, root.seed, 0f), TrainingListener.SILENT);
             // Per input: n-1 forward products, n-1 weight-gradient products, n-2 input-gradient products, each 2 d^2.
             report("fitm", backend, r.history(), 2L * d * d * (3L * (order - 1) - 1));
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * The dense SGEMM rate, C = A B^T on 1024x1024 float32 matrices (2 * 1024^3 FLOPs a call): the
+     * median of {@code --epochs} timed rounds of about half a second each, after one warm-up round.
+     * It is the ceiling a stage made of GEMMs could reach on this machine and thread count.
+     */
+    private int benchSgemm() {
+        int size = 1024;
+        SplittableRandom rng = new SplittableRandom(root.seed);
+        float[] a = new float[size * size];
+        float[] b = new float[size * size];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+            b[i] = (float) rng.nextGaussian();
+        }
+        double flops = 2.0 * size * size * size;
+        try (Backend backend = root.openBackend().backend();
+             dev.esae.compute.Tensor ta = backend.upload(a, size, size);
+             dev.esae.compute.Tensor tb = backend.upload(b, size, size);
+             dev.esae.compute.Tensor tc = backend.zeros(dev.esae.compute.DType.F32, size, size)) {
+            List<Double> rates = new ArrayList<>();
+            for (int round = 0; round <= epochs; round++) {
+                int calls = 0;
+                long t0 = System.nanoTime();
+                long elapsed;
+                do {
+                    backend.gemm(false, true, 1f, ta, tb, 0f, tc);
+                    backend.synchronize();
+                    calls++;
+                    elapsed = System.nanoTime() - t0;
+                } while (elapsed < 500_000_000L);
+                if (round > 0) {
+                    rates.add(calls * flops / (elapsed / 1e9) / 1e9);
+                }
+            }
+            Collections.sort(rates);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("stage", "sgemm");
+            json.put("threads", backend.threads());
+            json.put("m_n_k", size);
+            json.put("rounds", epochs);
+            json.put("device", backend.name());
+            json.put("gflops", Math.round(rates.get(rates.size() / 2) * 10) / 10.0);
+            json.put("gflops_max", Math.round(rates.get(rates.size() - 1) * 10) / 10.0);
+            json.put("esae", BuildInfo.version());
+            out().println(Json.write(json));
         }
         return ExitCodes.OK;
     }

@@ -181,7 +181,7 @@ class CliTest {
         assertUserError(esae("train-base", "--arch", "cnn", "--data", d, "--out", o), "labels.npy: not a readable .npy array");
         assertUserError(esae("activations", "--model", dir.toString(), "--data", d, "--out", dir.resolve("a.npy").toString()),
                 "not a base model folder");
-        assertUserError(esae("bench", "--stage", "gpt"), "--stage: expected mlp, cnn, fitm, topk, wide, twolayer or invariant");
+        assertUserError(esae("bench", "--stage", "gpt"), "--stage: expected mlp, cnn, fitm, topk, wide, twolayer, invariant or sgemm");
     }
 
     @Test
