@@ -5,15 +5,16 @@
 # stage. Ends with a Markdown table (images/s per stage, esae and the peer, ratio) and the study's
 # timings.json.
 #
-#   scripts/bench-gpu.sh [--device cuda|cpu] [--rounds R] [--n N] [--epochs E] [--no-study] [--out DIR] [STAGE...]
+#   scripts/bench-gpu.sh [--device cuda|cpu] [--rounds R] [--n N] [--epochs E] [--preset paper|quick|tiny] [--no-study]
+#                        [--out DIR] [STAGE...]
 #
 # ESAE names the esae command (default: ./esae; on a machine without Java, "bash bundle/run.sh"
 # from scripts/gpu-bundle.sh). PEER names torch_peer.py (default ../shared/bench/torch_peer.py,
-# else shared/bench/torch_peer.py). --device cpu with a small --n is the dry run that checks the
-# script where there is no GPU. Nothing is installed: the GPU machine has no network.
+# else shared/bench/torch_peer.py). "--device cpu --n 500 --rounds 1 --preset tiny" is the dry run
+# that checks the script where there is no GPU. Nothing is installed: the GPU machine has no network.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-device=cuda; rounds=3; n=10000; epochs=3; study=1; out="$root/runs/bench-gpu"; stages=()
+device=cuda; rounds=3; n=10000; epochs=3; study=1; preset=paper; out="$root/runs/bench-gpu"; stages=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device=$2; shift 2 ;;
@@ -21,8 +22,9 @@ while [ $# -gt 0 ]; do
     --n) n=$2; shift 2 ;;
     --epochs) epochs=$2; shift 2 ;;
     --no-study) study=0; shift ;;
+    --preset) preset=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "bench-gpu: unknown option $1" >&2; exit 2 ;;
     *) stages+=("$1"); shift ;;
   esac
@@ -70,8 +72,8 @@ for s, rs in rows.items():
 PY
 
 if [ "$study" = 1 ]; then
-  echo "## reproduce --preset paper"
+  echo "## reproduce --preset $preset"
   start=$(date +%s)
-  $ESAE --device "$device" reproduce --preset paper --out "$out/paper"
-  echo "reproduce --preset paper: $(( $(date +%s) - start )) s wall; per step: $out/paper/timings.json"
+  $ESAE --device "$device" reproduce --preset "$preset" --out "$out/$preset"
+  echo "reproduce --preset $preset: $(( $(date +%s) - start )) s wall; per step: $out/$preset/timings.json"
 fi
