@@ -10,7 +10,8 @@
 #
 # ESAE names the esae command (default: ./esae; on a machine without Java, "bash bundle/run.sh"
 # from scripts/gpu-bundle.sh). PEER names torch_peer.py (default ../shared/bench/torch_peer.py,
-# else shared/bench/torch_peer.py). "--device cpu --n 500 --rounds 1 --preset tiny" is the dry run
+# else shared/bench/torch_peer.py) and PYTHON the Python that has torch (default python3).
+# "--device cpu --n 500 --rounds 1 --preset tiny" is the dry run
 # that checks the script where there is no GPU. Nothing is installed: the GPU machine has no network.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +37,7 @@ for p in "$root/../shared/bench/torch_peer.py" "$root/shared/bench/torch_peer.py
   [ -n "$peer" ] || { [ -f "$p" ] && peer="$p"; } || true
 done
 [ -n "$peer" ] && [ -f "$peer" ] || { echo "bench-gpu: torch_peer.py not found (set PEER=...)" >&2; exit 2; }
-python3 -c "import torch" 2>/dev/null || { echo "bench-gpu: the peer needs PyTorch (python3 -c 'import torch' failed)" >&2; exit 2; }
+"${PYTHON:-python3}" -c "import torch" 2>/dev/null || { echo "bench-gpu: the peer needs PyTorch (${PYTHON:-python3} -c 'import torch' failed)" >&2; exit 2; }
 mkdir -p "$out"
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
 
@@ -51,7 +52,7 @@ printf "%-10s %-5s %12s %12s %8s\n" stage round esae_img_s peer_img_s ratio
 for stage in "${stages[@]}"; do
   for r in $(seq 1 "$rounds"); do
     e=$($ESAE --device "$device" bench --stage "$stage" --n "$n" --epochs "$epochs" 2>/dev/null | field images_per_s)
-    p=$(python3 "$peer" "$stage" --device "$device" --n "$n" --epochs "$epochs" | field samples_per_s)
+    p=$("${PYTHON:-python3}" "$peer" "$stage" --device "$device" --n "$n" --epochs "$epochs" | field samples_per_s)
     ratio=$(python3 -c "print(f'{$e / $p:.2f}')")
     printf "%-10s %-5s %12s %12s %8s\n" "$stage" "$r" "$e" "$p" "$ratio"
     echo "$stage $e $p" >> "$rows"
