@@ -1,6 +1,5 @@
 package dev.esae.cli;
 
-import dev.esae.InputException;
 import dev.esae.base.Activations;
 import dev.esae.base.Autoencoder;
 import dev.esae.base.ModelFiles;
@@ -11,7 +10,6 @@ import dev.esae.data.ShapesDataset;
 import dev.esae.io.HostArray;
 import dev.esae.io.Npy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -36,12 +34,7 @@ final class ActivationsCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.isDirectory(out)) {
-            throw new InputException("--out " + out + ": is a folder; expected a .npy file name");
-        }
-        if (Files.exists(out) && !overwrite) {
-            throw new InputException("--out " + out + ": already exists; pass --overwrite to replace it, or choose another name");
-        }
+        Outputs.checkFile(out, ".npy file", overwrite);
         ModelFiles.check(model);
         ShapesDataset dataset = DatasetFiles.read(data);
         Path parent = out.toAbsolutePath().getParent();

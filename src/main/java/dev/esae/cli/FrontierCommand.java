@@ -11,7 +11,6 @@ import dev.esae.report.Frontier;
 import dev.esae.sae.SaeFiles;
 import dev.esae.sae.SplicedLoss;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -25,9 +25,12 @@ final class Outputs {
         if (exists) {
             dev.esae.io.SafeTensors.verify(dir.resolve(dev.esae.train.Checkpoint.FILE));
             dev.esae.train.Checkpoint.requireSameRun(dir, dev.esae.train.Checkpoint.readConfig(dir), requested, keys);
-        } else if (kind.markerIn(dir) != null) {
-            throw new InputException("--out " + dir + ": already holds " + kind.what() + " (" + kind.markerIn(dir)
-                    + ") without a checkpoint to resume; choose another folder");
+        } else {
+            String own = kind.markerIn(dir);
+            if (own != null) {
+                throw new InputException("--out " + dir + ": already holds " + kind.what() + " (" + own
+                        + ") without a checkpoint to resume; choose another folder");
+            }
         }
         prepareFolder(dir, "--out");
     }
@@ -54,15 +57,17 @@ final class Outputs {
         }
     }
 
-    /** Prepares an output file: an existing one is replaced only with {@code overwrite}. */
-    static void prepareFile(Path file, boolean overwrite) {
+    /**
+     * Checks an output file ({@code what}, e.g. ".npy file") before any work: not a folder, and an
+     * existing one is replaced only with {@code overwrite}.
+     */
+    static void checkFile(Path file, String what, boolean overwrite) {
         if (Files.isDirectory(file)) {
-            throw new InputException("--out " + file + ": is a folder; expected a file name");
+            throw new InputException("--out " + file + ": is a folder; expected a " + what + " name");
         }
         if (Files.exists(file) && !overwrite) {
             throw new InputException("--out " + file + ": already exists; pass --overwrite to replace it, or choose another name");
         }
-        prepareFolder(file.toAbsolutePath().getParent(), "--out");
     }
 
     private static void refuseOtherKinds(Path dir, OutputKind kind) {

@@ -15,7 +15,6 @@ import dev.esae.probe.SaeFeatures;
 import dev.esae.probe.XgboostProbe;
 import dev.esae.sae.SaeFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
