@@ -85,10 +85,12 @@ public final class BaseTrainer {
                 adam.step();
                 backend.axpy(1f, loss, lossSum);
             };
-            EpochLoop.EpochEnd end = h -> {
+            EpochLoop.EpochEnd end = (h, epochRan) -> {
                 if (out != null) {
                     Map<String, Object> json = config.toJson(h.epochs(), h.last());
-                    Checkpoint.write(out, backend, model.namedParameters(), adam, h.epochs(), h, json);
+                    if (epochRan) {
+                        Checkpoint.write(out, backend, model.namedParameters(), adam, h.epochs(), h, json);
+                    }
                     ModelFiles.save(out, backend, model, json);
                     h.writeCsv(out.resolve("loss.csv"));
                     h.writeTimingCsv(out.resolve("timing.csv"));

@@ -64,7 +64,7 @@ public final class TransformFit {
                 adam.step();
             };
             LossHistory history = EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, new LossHistory(count),
-                    listener, "fitting M", " (try a smaller --lr or --cycle-weight)", step, h -> { });
+                    listener, "fitting M", " (try a smaller --lr or --cycle-weight)", step, (h, epochRan) -> { });
             return new Result(backend.download(m.value()), history);
         } catch (java.io.IOException e) {
             // The epoch hook writes nothing here; EpochLoop only declares the exception for trainers that do.

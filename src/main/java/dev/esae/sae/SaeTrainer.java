@@ -131,12 +131,14 @@ public final class SaeTrainer {
                 h0 = st.history();
             }
             EpochLoop.run(backend, c.seed(), c.epochs(), count, batch, h0, listener, "training the SAE",
-                    out == null ? " (try a smaller --lr)" : "; the last good checkpoint in " + out + " is kept", step, h -> {
+                    out == null ? " (try a smaller --lr)" : "; the last good checkpoint in " + out + " is kept", step, (h, epochRan) -> {
                         if (out != null) {
                             java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(cfgJson);
                             json.put("epochs_done", h.epochs());
                             json.put("final_loss", h.last());
-                            dev.esae.train.Checkpoint.write(out, backend, sae.namedParameters(), adam, h.epochs(), h, json);
+                            if (epochRan) {
+                                dev.esae.train.Checkpoint.write(out, backend, sae.namedParameters(), adam, h.epochs(), h, json);
+                            }
                             SaeFiles.save(out, backend, sae, transform, json);
                             h.writeCsv(out.resolve("loss.csv"));
                             h.writeTimingCsv(out.resolve("timing.csv"));

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * The epoch loop every trainer shares: each epoch visits the samples in an order drawn from
  * (seed, epoch) in batches, sums the batch losses on the device, stops with a clear message when
  * the loss is not finite, records the epoch's loss and time, and hands over to the trainer after
- * each epoch (for checkpoints) before telling the listener.
+ * each epoch (for checkpoints) before telling the listener; a resumed run hands over once before
+ * its first epoch too.
  */
 public final class EpochLoop {
     /** One training step on the samples {@code indices} (an int tensor of {@code size}); adds its loss to {@code lossSum}. */
@@ -20,10 +21,15 @@ public final class EpochLoop {
         void run(Tensor indices, int size, SplittableRandom epochRandom, Tensor lossSum);
     }
 
-    /** Called after each finished epoch, before the listener (a checkpoint goes here). */
+    /**
+     * Called after each finished epoch, before the listener, with {@code epochRan} true: the
+     * checkpoint and the files derived from it go here. A resumed run also calls it once before its
+     * first epoch with {@code epochRan} false: the checkpoint is already there, only what is derived
+     * from it is to be written again.
+     */
     @FunctionalInterface
     public interface EpochEnd {
-        void run(LossHistory history) throws IOException;
+        void run(LossHistory history, boolean epochRan) throws IOException;
     }
 
     private EpochLoop() {}
@@ -38,6 +44,12 @@ public final class EpochLoop {
             TrainingListener listener, String what, String keptHint, Step step, EpochEnd end) throws IOException {
         int batches = (count + batch - 1) / batch;
         listener.onStart(history.epochs(), epochs, batches, count);
+        if (history.epochs() > 0) {
+            // Resumed from a checkpoint: a kill can land after the checkpoint was written and before
+            // the files derived from it, so derive them again from the state just loaded (the same
+            // bytes when they were complete; the only way to get them when no epoch is left to run).
+            end.run(history, false);
+        }
         try (Tensor order = backend.zeros(DType.I32, count); Tensor lossSum = backend.zeros(DType.F32, 1)) {
             for (int epoch = history.epochs(); epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
@@ -61,7 +73,7 @@ public final class EpochLoop {
                             + (epoch > 0 ? keptHint : "; nothing was saved"));
                 }
                 history.add(loss, seconds);
-                end.run(history);
+                end.run(history, true);
                 listener.onEpoch(epoch, loss, seconds);
             }
         }

@@ -54,6 +54,35 @@ class CrashResumeTest {
     }
 
     /**
+     * A kill between the checkpoint and the files derived from it (weights, loss.csv) leaves a
+     * checkpoint with every epoch done: the resume has no epoch left to run and must still write
+     * those files, the same bytes as before.
+     */
+    @Test
+    void aResumeWithNoEpochLeftRewritesWhatTheCheckpointOutran() throws IOException {
+        Path data = dir.resolve("data");
+        assertEquals(0, CliTest.esae("dataset", "--n", "40", "--out", data.toString()).code());
+        Path model = dir.resolve("model");
+        String[] base = {"train-base", "--arch", "mlp", "--data", data.toString(), "--epochs", "1", "--batch", "16", "--out", model.toString()};
+        assertEquals(0, CliTest.esae(base).code());
+        Path acts = dir.resolve("acts.npy");
+        assertEquals(0, CliTest.esae("activations", "--model", model.toString(), "--data", data.toString(), "--out", acts.toString()).code());
+        Path sae = dir.resolve("sae");
+        String[] train = {"train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "1", "--out", sae.toString()};
+        assertEquals(0, CliTest.esae(train).code());
+        for (Path[] run : new Path[][] {{model, model.resolve("model.safetensors")}, {sae, sae.resolve("sae_weights.safetensors")}}) {
+            byte[] weights = Files.readAllBytes(run[1]);
+            byte[] loss = Files.readAllBytes(run[0].resolve("loss.csv"));
+            Files.delete(run[1]);
+            Files.delete(run[0].resolve("loss.csv"));
+            CliTest.Run r = CliTest.esae(with(List.of(run[0] == model ? base : train), "--resume"));
+            assertEquals(0, r.code(), r.err());
+            assertArrayEquals(weights, Files.readAllBytes(run[1]), run[1].toString());
+            assertArrayEquals(loss, Files.readAllBytes(run[0].resolve("loss.csv")));
+        }
+    }
+
+    /**
      * Runs {@code args} uninterrupted into {@code ref}; runs it in a child JVM into {@code crashed},
      * kills that half way through the epoch after the second checkpoint, resumes it, and compares.
      */
