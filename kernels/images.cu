@@ -1,8 +1,9 @@
+#include "common.cuh"
+
 // Image kernels. The rotation convention is the one of dev.esae.compute.Rot90:
 // one clockwise quarter turn maps out[r][c] = in[size - 1 - c][r].
 
-extern "C" __global__ void rot90_f32(const float* __restrict__ in, float* __restrict__ out,
-                                     int batch, int size, int quarterTurns) {
+KERNEL rot90_f32(const float* __restrict__ in, float* __restrict__ out, int batch, int size, int quarterTurns) {
     long long pixels = (long long)size * size;
     long long total = pixels * batch;
     int turns = ((quarterTurns % 4) + 4) % 4;

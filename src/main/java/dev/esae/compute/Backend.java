@@ -56,6 +56,19 @@ public interface Backend extends AutoCloseable {
      */
     void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
 
+    /**
+     * A batch of independent GEMMs, {@code C[i] = alpha op(A[i]) op(B[i]) + beta C[i]}, on rank-3
+     * tensors {@code [batch, rows, cols]}; {@code A} or {@code B} may have a batch of 1 and then
+     * serves every {@code i}. Applying all powers {@code M^p} to one batch of activations is one
+     * call (one launch on CUDA).
+     */
+    default void gemmBatched(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int batch = OpShapes.gemmBatched(transA, transB, a, b, c)[0];
+        for (int i = 0; i < batch; i++) {
+            gemm(transA, transB, alpha, OpShapes.slice(a, i), OpShapes.slice(b, i), beta, OpShapes.slice(c, i));
+        }
+    }
+
     /** {@code y += alpha * x} over all elements (same size and precision). */
     void axpy(float alpha, Tensor x, Tensor y);
 

@@ -61,10 +61,18 @@ public final class Backends {
                 continue;
             }
             Availability a = p.probe();
-            probes.add(new Probe(p, a));
             if (a.available()) {
-                return new Selection(p.open(threads), probes);
+                try {
+                    Backend opened = p.open(threads);
+                    probes.add(new Probe(p, a));
+                    return new Selection(opened, probes);
+                } catch (RuntimeException | LinkageError e) {
+                    // A device that probes well can still fail to start (no kernel image for its
+                    // architecture, out of memory): that is a reason to fall back, not a crash.
+                    a = Availability.no("it did not start: " + e.getMessage(), a.details());
+                }
             }
+            probes.add(new Probe(p, a));
         }
         if (wanted != null && probes.isEmpty()) {
             throw new InputException("--device " + wanted + ": this build of esae has no " + wanted + " backend");

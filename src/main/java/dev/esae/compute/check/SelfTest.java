@@ -20,6 +20,8 @@ public final class SelfTest {
     private final Backend backend;
     private final SplittableRandom rng;
     private final List<OpCheck> checks = new ArrayList<>();
+    /** The output of the check being recorded, kept for comparing two backends. */
+    private double[] output;
 
     private SelfTest(Backend backend, long seed) {
         this.backend = backend;
@@ -38,6 +40,8 @@ public final class SelfTest {
         t.gemm(false, true, 1, 257, 1, 1f, 0f);
         t.gemm(true, false, 64, 33, 513, -1.5f, 1f);
         t.gemmBetaZeroIgnoresNaN();
+        t.gemmBatched(5, 1, 37, 29, 37, true);   // all powers M^p applied to one batch: A shared
+        t.gemmBatched(3, 3, 19, 33, 65, false);
         t.addRowVector(77, 53);
         t.axpy(10_007, -0.75f);
         t.relu(3, 333);
@@ -98,7 +102,60 @@ public final class SelfTest {
     }
 
     private void add(String op, String c, double error, double tolerance) {
-        checks.add(new OpCheck(op, c, error, tolerance));
+        checks.add(new OpCheck(op, c, error, tolerance, output));
+        output = null;
+    }
+
+    /** {@link #relativeError}, keeping {@code got} as the check's output. */
+    private double err(float[] got, double[] ref) {
+        output = toDouble(got);
+        return relativeError(got, ref);
+    }
+
+    private double same(float[] got, float[] ref) {
+        output = toDouble(got);
+        return mismatch(got, ref);
+    }
+
+    private double same(int[] got, int[] ref) {
+        output = java.util.Arrays.stream(got).asDoubleStream().toArray();
+        return mismatch(got, ref);
+    }
+
+    /**
+     * Runs the checks on {@code device} and on {@code reference} with the same inputs and returns,
+     * per check, {@code device}'s output against {@code reference}'s (the same error measure and
+     * tolerance as against the plain reference). {@code esae selftest} on a GPU compares with the CPU
+     * backend this way.
+     */
+    public static List<OpCheck> compare(List<OpCheck> device, List<OpCheck> reference) {
+        if (device.size() != reference.size()) {
+            throw new IllegalArgumentException(device.size() + " checks against " + reference.size());
+        }
+        List<OpCheck> out = new ArrayList<>();
+        for (int i = 0; i < device.size(); i++) {
+            OpCheck d = device.get(i);
+            OpCheck r = reference.get(i);
+            if (!d.op().equals(r.op()) || !d.case_().equals(r.case_())) {
+                throw new IllegalArgumentException("check " + i + " differs: " + d.op() + " vs " + r.op());
+            }
+            double error;
+            if (d.tolerance() == 0) {
+                error = mismatch(toFloat(d.output()), toFloat(r.output()));
+            } else {
+                error = relativeError(toFloat(d.output()), r.output());
+            }
+            out.add(new OpCheck(d.op(), d.case_(), error, d.tolerance(), d.output()));
+        }
+        return out;
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     /**
@@ -150,16 +207,16 @@ public final class SelfTest {
         int[] iv = rng.ints(999, -5000, 5000).toArray();
         try (Tensor a = backend.upload(v, 7, 11, 13); Tensor b = backend.zeros(DType.F32, 1001);
              Tensor c = backend.uploadInts(iv, 999); Tensor f = backend.zeros(DType.F32, 5, 3)) {
-            add("upload/download", "f32 [7,11,13]", mismatch(backend.download(a), v), 0);
-            add("upload/download", "i32 [999]", mismatch(backend.downloadInts(c), iv), 0);
+            add("upload/download", "f32 [7,11,13]", same(backend.download(a), v), 0);
+            add("upload/download", "i32 [999]", same(backend.downloadInts(c), iv), 0);
             backend.copy(a, b);
-            add("copy", "f32 [1001]", mismatch(backend.download(b), v), 0);
+            add("copy", "f32 [1001]", same(backend.download(b), v), 0);
             float[] tail = Arrays.copyOfRange(v, 4 * 11 * 13, 6 * 11 * 13);
-            add("rows view", "rows 4..5 of [7,11,13]", mismatch(backend.download(a.rows(4, 2)), tail), 0);
+            add("rows view", "rows 4..5 of [7,11,13]", same(backend.download(a.rows(4, 2)), tail), 0);
             backend.fill(f, -2.5f);
             float[] expect = new float[15];
             Arrays.fill(expect, -2.5f);
-            add("fill", "f32 [5,3]", mismatch(backend.download(f), expect), 0);
+            add("fill", "f32 [5,3]", same(backend.download(f), expect), 0);
         }
     }
 
@@ -176,7 +233,7 @@ public final class SelfTest {
              Tensor c = backend.upload(cv, m, n)) {
             backend.gemm(ta, tb, alpha, a, b, beta, c);
             add("gemm", (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + k + "x" + n + " a=" + alpha + " b=" + beta,
-                    relativeError(backend.download(c), ref), FLOAT_TOLERANCE);
+                    err(backend.download(c), ref), FLOAT_TOLERANCE);
         }
     }
 
@@ -190,7 +247,28 @@ public final class SelfTest {
         try (Tensor a = backend.upload(av, m, k); Tensor b = backend.upload(bv, k, n); Tensor c = backend.zeros(DType.F32, m, n)) {
             backend.fill(c, Float.NaN);
             backend.gemm(false, false, 1f, a, b, 0f, c);
-            add("gemm", "NN 5x9x6 beta=0 over NaN", relativeError(backend.download(c), ref), FLOAT_TOLERANCE);
+            add("gemm", "NN 5x9x6 beta=0 over NaN", err(backend.download(c), ref), FLOAT_TOLERANCE);
+        }
+    }
+
+    /** {@code c[i] = a[i or 0] · b[i]^T} over a batch: the batched M^p application. */
+    private void gemmBatched(int batch, int aBatch, int m, int k, int n, boolean transB) {
+        float[] av = random(aBatch * m * k);
+        float[] bv = random(batch * k * n);
+        float[] cv = random(batch * m * n);
+        double[] ref = new double[cv.length];
+        for (int i = 0; i < batch; i++) {
+            float[] ai = Arrays.copyOfRange(av, (aBatch == 1 ? 0 : i) * m * k, (aBatch == 1 ? 1 : i + 1) * m * k);
+            float[] bi = Arrays.copyOfRange(bv, i * k * n, (i + 1) * k * n);
+            float[] ci = Arrays.copyOfRange(cv, i * m * n, (i + 1) * m * n);
+            double[] r = ReferenceOps.gemm(false, transB, 1.25f, ai, m, k, bi, transB ? n : k, transB ? k : n, 0.5f, ci);
+            System.arraycopy(r, 0, ref, i * m * n, m * n);
+        }
+        try (Tensor a = backend.upload(av, aBatch, m, k); Tensor b = backend.upload(bv, batch, transB ? n : k, transB ? k : n);
+             Tensor c = backend.upload(cv, batch, m, n)) {
+            backend.gemmBatched(false, transB, 1.25f, a, b, 0.5f, c);
+            add("gemmBatched", "N" + (transB ? "T" : "N") + " " + batch + "x" + m + "x" + k + "x" + n
+                    + (aBatch == 1 ? " A shared" : ""), err(backend.download(c), ref), FLOAT_TOLERANCE);
         }
     }
 
@@ -203,7 +281,7 @@ public final class SelfTest {
         }
         try (Tensor x = backend.upload(xv, rows, cols); Tensor b = backend.upload(bv, cols)) {
             backend.addRowVector(x, b);
-            add("addRowVector", "[" + rows + "," + cols + "]", relativeError(backend.download(x), ref), FLOAT_TOLERANCE);
+            add("addRowVector", "[" + rows + "," + cols + "]", err(backend.download(x), ref), FLOAT_TOLERANCE);
         }
     }
 
@@ -216,7 +294,7 @@ public final class SelfTest {
         }
         try (Tensor x = backend.upload(xv, n); Tensor y = backend.upload(yv, n)) {
             backend.axpy(alpha, x, y);
-            add("axpy", "[" + n + "] alpha=" + alpha, relativeError(backend.download(y), ref), FLOAT_TOLERANCE);
+            add("axpy", "[" + n + "] alpha=" + alpha, err(backend.download(y), ref), FLOAT_TOLERANCE);
         }
     }
 
@@ -232,11 +310,11 @@ public final class SelfTest {
         try (Tensor x = backend.upload(xv, rows, cols); Tensor y = backend.zeros(DType.F32, rows, cols);
              Tensor g = backend.upload(gv, rows, cols)) {
             backend.relu(x, y);
-            add("relu", "[" + rows + "," + cols + "]", mismatch(backend.download(y), fwd), 0);
+            add("relu", "[" + rows + "," + cols + "]", same(backend.download(y), fwd), 0);
             backend.reluBackward(g, y, g);
-            add("reluBackward", "[" + rows + "," + cols + "] in place", mismatch(backend.download(g), bwd), 0);
+            add("reluBackward", "[" + rows + "," + cols + "] in place", same(backend.download(g), bwd), 0);
             backend.relu(x, x);
-            add("relu", "[" + rows + "," + cols + "] in place", mismatch(backend.download(x), fwd), 0);
+            add("relu", "[" + rows + "," + cols + "] in place", same(backend.download(x), fwd), 0);
         }
     }
 
@@ -246,7 +324,7 @@ public final class SelfTest {
         double[] ref = ReferenceOps.sumRows(xv, cols, beta, prev);
         try (Tensor x = backend.upload(xv, rows, cols); Tensor out = backend.upload(prev, cols)) {
             backend.sumRows(x, beta, out);
-            add("sumRows", "[" + rows + "," + cols + "] beta=" + beta, relativeError(backend.download(out), ref), FLOAT_TOLERANCE);
+            add("sumRows", "[" + rows + "," + cols + "] beta=" + beta, err(backend.download(out), ref), FLOAT_TOLERANCE);
         }
     }
 
@@ -258,7 +336,7 @@ public final class SelfTest {
         }
         try (Tensor x = backend.upload(xv, n); Tensor out = backend.zeros(DType.F32, 1)) {
             backend.sumSquares(x, out);
-            add("sumSquares", "[" + n + "]", relativeError(backend.download(out), new double[] {ref}), FLOAT_TOLERANCE);
+            add("sumSquares", "[" + n + "]", err(backend.download(out), new double[] {ref}), FLOAT_TOLERANCE);
         }
     }
 
@@ -273,8 +351,8 @@ public final class SelfTest {
              Tensor idx = backend.zeros(DType.I32, rows, k)) {
             backend.topk(x, k, v, idx);
             String c = "[" + rows + "," + cols + "] k=" + k + (ties ? " ties" : "");
-            add("topk indices", c, mismatch(backend.downloadInts(idx), refIdx), 0);
-            add("topk values", c, mismatch(backend.download(v), refVal), 0);
+            add("topk indices", c, same(backend.downloadInts(idx), refIdx), 0);
+            add("topk values", c, same(backend.download(v), refVal), 0);
         }
     }
 
@@ -293,10 +371,10 @@ public final class SelfTest {
         try (Tensor x = backend.upload(xv, batch, g.inH(), g.inW(), g.channels()); Tensor cols = backend.zeros(DType.F32, rows, g.patchSize());
              Tensor dc = backend.upload(cv, rows, g.patchSize()); Tensor dx = backend.zeros(DType.F32, batch, g.inH(), g.inW(), g.channels())) {
             backend.im2col(x, g, cols);
-            add("im2col", c, mismatch(backend.download(cols), refColsF), 0);
+            add("im2col", c, same(backend.download(cols), refColsF), 0);
             backend.fill(dx, Float.NaN);
             backend.col2im(dc, g, dx);
-            add("col2im", c, relativeError(backend.download(dx), refImg), FLOAT_TOLERANCE);
+            add("col2im", c, err(backend.download(dx), refImg), FLOAT_TOLERANCE);
         }
     }
 
@@ -314,8 +392,8 @@ public final class SelfTest {
              Tensor g = backend.zeros(DType.F32, rows, cols); Tensor loss = backend.zeros(DType.F32, 1)) {
             backend.mseLoss(p, t, g, loss);
             String c = "[" + rows + "," + cols + "]";
-            add("mseLoss value", c, relativeError(backend.download(loss), new double[] {sum / pv.length}), FLOAT_TOLERANCE);
-            add("mseLoss grad", c, relativeError(backend.download(g), refGrad), FLOAT_TOLERANCE);
+            add("mseLoss value", c, err(backend.download(loss), new double[] {sum / pv.length}), FLOAT_TOLERANCE);
+            add("mseLoss grad", c, err(backend.download(g), refGrad), FLOAT_TOLERANCE);
         }
     }
 
@@ -342,9 +420,9 @@ public final class SelfTest {
             }
             // The update is what Adam computes; compare it, not the parameter it is added to. It is
             // read back as the difference of two O(1) floats, so ~1e-4 relative is float precision.
-            add("adamStep update", c, relativeError(gotDelta, refDelta), 1e-4);
-            add("adamStep m", c, relativeError(backend.download(m), ref[1]), FLOAT_TOLERANCE);
-            add("adamStep v", c, relativeError(backend.download(v), ref[2]), FLOAT_TOLERANCE);
+            add("adamStep update", c, err(gotDelta, refDelta), 1e-4);
+            add("adamStep m", c, err(backend.download(m), ref[1]), FLOAT_TOLERANCE);
+            add("adamStep v", c, err(backend.download(v), ref[2]), FLOAT_TOLERANCE);
         }
     }
 
@@ -358,7 +436,7 @@ public final class SelfTest {
         try (Tensor s = backend.upload(sv, srcRows, width); Tensor i = backend.uploadInts(idx, picks);
              Tensor d = backend.zeros(DType.F32, picks, width)) {
             backend.gatherRows(s, i, d);
-            add("gatherRows", "[" + srcRows + "," + width + "] pick " + picks, mismatch(backend.download(d), ref), 0);
+            add("gatherRows", "[" + srcRows + "," + width + "] pick " + picks, same(backend.download(d), ref), 0);
         }
     }
 
@@ -400,11 +478,11 @@ public final class SelfTest {
              Tensor dots = backend.zeros(DType.F32, b, k)) {
             backend.fill(out, Float.NaN);
             backend.sparseDecode(tv, ti, tw, out);
-            add("sparseDecode", c, relativeError(backend.download(out), refDecode), FLOAT_TOLERANCE);
+            add("sparseDecode", c, err(backend.download(out), refDecode), FLOAT_TOLERANCE);
             backend.sparseOuterAccumulate(tv, ti, tx, g);
-            add("sparseOuterAcc", c, relativeError(backend.download(g), refOuter), FLOAT_TOLERANCE);
+            add("sparseOuterAcc", c, err(backend.download(g), refOuter), FLOAT_TOLERANCE);
             backend.sparseDots(tx, ti, tw, dots);
-            add("sparseDots", c, relativeError(backend.download(dots), refDots), FLOAT_TOLERANCE);
+            add("sparseDots", c, err(backend.download(dots), refDots), FLOAT_TOLERANCE);
         }
     }
 
@@ -431,9 +509,9 @@ public final class SelfTest {
         }
         try (Tensor tw = backend.upload(w, l, d); Tensor tg = backend.upload(g, l, d)) {
             backend.normalizeRows(tw);
-            add("normalizeRows", "[" + l + "," + d + "] first row zero", relativeError(backend.download(tw), unit), FLOAT_TOLERANCE);
+            add("normalizeRows", "[" + l + "," + d + "] first row zero", err(backend.download(tw), unit), FLOAT_TOLERANCE);
             backend.projectOutRows(tg, tw);
-            add("projectOutRows", "[" + l + "," + d + "]", relativeError(backend.download(tg), projected), FLOAT_TOLERANCE);
+            add("projectOutRows", "[" + l + "," + d + "]", err(backend.download(tg), projected), FLOAT_TOLERANCE);
         }
     }
 
@@ -442,7 +520,7 @@ public final class SelfTest {
         float[] ref = ReferenceOps.rot90(xv, batch, size, turns);
         try (Tensor x = backend.upload(xv, batch, size, size); Tensor out = backend.zeros(DType.F32, batch, size, size)) {
             backend.rot90(x, turns, out);
-            add("rot90", "[" + batch + "," + size + "," + size + "] turns=" + turns, mismatch(backend.download(out), ref), 0);
+            add("rot90", "[" + batch + "," + size + "," + size + "] turns=" + turns, same(backend.download(out), ref), 0);
         }
     }
 }

@@ -7,12 +7,12 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import dev.esae.compute.Backend;
 import dev.esae.compute.ConvGeometry;
 import dev.esae.compute.DType;
+import dev.esae.compute.OpShapes;
 import dev.esae.compute.Rot90;
 import dev.esae.compute.Tensor;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.Pointer;
@@ -91,13 +91,11 @@ public final class CpuBackend implements Backend {
     }
 
     private static int intSize(Tensor t) {
-        return (int) t.size();
+        return OpShapes.intSize(t);
     }
 
     private static void requireSameSize(Tensor a, Tensor b) {
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException("sizes differ: " + a + " and " + b);
-        }
+        OpShapes.requireSameSize(a, b);
     }
 
     // ---- memory ----
@@ -132,9 +130,7 @@ public final class CpuBackend implements Backend {
     }
 
     private static void requireLength(int length, int[] shape) {
-        if (Tensor.sizeOf(shape) != length) {
-            throw new IllegalArgumentException(length + " values do not fill shape " + Arrays.toString(shape));
-        }
+        OpShapes.requireLength(length, shape);
     }
 
     @Override
@@ -189,17 +185,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         boolean f64 = isF64(a, b, c);
-        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
-            throw new IllegalArgumentException("gemm needs rank-2 tensors, got " + a + ", " + b + ", " + c);
-        }
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int kb = transB ? b.dim(1) : b.dim(0);
-        int n = transB ? b.dim(0) : b.dim(1);
-        if (k != kb || c.dim(0) != m || c.dim(1) != n) {
-            throw new IllegalArgumentException("gemm shapes do not match: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
-                    + ", C " + c.dim(0) + "x" + c.dim(1));
-        }
+        int[] mnk = OpShapes.gemm(transA, transB, a, b, c);
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         if (f64) {
@@ -227,10 +216,7 @@ public final class CpuBackend implements Backend {
     public void addRowVector(Tensor x, Tensor bias) {
         boolean f64 = isF64(x, bias);
         int cols = intSize(bias);
-        if (x.size() % cols != 0) {
-            throw new IllegalArgumentException("bias of " + cols + " does not divide " + x);
-        }
-        int rows = (int) (x.size() / cols);
+        int rows = OpShapes.rowsOf(x, cols, "bias");
         int grain = Math.max(1, ELEMENTWISE_GRAIN / cols);
         if (f64) {
             DoubleBuffer xb = cpu(x).d();
@@ -331,15 +317,7 @@ public final class CpuBackend implements Backend {
     }
 
     private static int checkConv(Tensor images, ConvGeometry g, Tensor cols) {
-        if (images.size() % g.inputSize() != 0) {
-            throw new IllegalArgumentException(images + " is not a batch of " + g.inH() + "x" + g.inW() + "x" + g.channels() + " images");
-        }
-        int batch = (int) (images.size() / g.inputSize());
-        if (cols.size() != (long) batch * g.outPositions() * g.patchSize()) {
-            throw new IllegalArgumentException("im2col of " + batch + " images by " + g + " needs " + batch * g.outPositions()
-                    + "x" + g.patchSize() + ", got " + cols);
-        }
-        return batch;
+        return OpShapes.conv(images, g, cols);
     }
 
     @Override
@@ -425,12 +403,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void mseLoss(Tensor pred, Tensor target, Tensor grad, Tensor loss) {
-        requireSameSize(pred, target);
-        requireSameSize(pred, grad);
-        if (loss.size() != 1) {
-            throw new IllegalArgumentException("mseLoss writes one value, got " + loss);
-        }
-        int n = intSize(pred);
+        int n = OpShapes.mse(pred, target, grad, loss);
         double acc = 0;
         if (isF64(pred, target, grad, loss)) {
             DoubleBuffer p = cpu(pred).d();
@@ -459,12 +432,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long t) {
-        requireSameSize(param, grad);
-        requireSameSize(param, m);
-        requireSameSize(param, v);
-        if (t < 1) {
-            throw new IllegalArgumentException("Adam steps count from 1, got " + t);
-        }
+        OpShapes.adam(param, grad, m, v, t);
         FloatBuffer p = f32(param).f();
         FloatBuffer g = f32(grad).f();
         FloatBuffer mb = f32(m).f();
@@ -503,9 +471,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gatherRows(Tensor src, Tensor indices, Tensor dst) {
-        if (src.rank() != 2 || dst.rank() != 2 || src.dim(1) != dst.dim(1) || indices.size() != dst.dim(0)) {
-            throw new IllegalArgumentException("gatherRows: " + src + " by " + indices + " into " + dst);
-        }
+        OpShapes.gatherRows(src, indices, dst);
         CpuTensor s = f32(src);
         CpuTensor d = f32(dst);
         IntBuffer idx = typed(indices, DType.I32).i();
@@ -530,10 +496,7 @@ public final class CpuBackend implements Backend {
     public void sumRows(Tensor x, float beta, Tensor out) {
         boolean f64 = isF64(x, out);
         int cols = intSize(out);
-        if (x.size() % cols != 0) {
-            throw new IllegalArgumentException("output of " + cols + " does not divide " + x);
-        }
-        int rows = (int) (x.size() / cols);
+        int rows = OpShapes.rowsOf(x, cols, "output");
         // Columns are independent, so splitting them across threads keeps the summation order fixed.
         parallel.forRange(cols, 64, (from, to) -> {
             double[] acc = new double[to - from];
@@ -566,9 +529,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void sumSquares(Tensor x, Tensor out) {
-        if (out.size() != 1) {
-            throw new IllegalArgumentException("sumSquares writes one value, got " + out);
-        }
+        OpShapes.oneValue(out, "sumSquares");
         int n = intSize(x);
         double acc = 0;
         if (isF64(x, out)) {
@@ -592,17 +553,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void topk(Tensor x, int k, Tensor values, Tensor indices) {
-        if (x.rank() != 2) {
-            throw new IllegalArgumentException("topk needs a rank-2 tensor, got " + x);
-        }
-        int rows = x.dim(0);
-        int cols = x.dim(1);
-        if (k < 1 || k > cols) {
-            throw new IllegalArgumentException("topk: k = " + k + " must be in [1, " + cols + "]");
-        }
-        if (values.size() != (long) rows * k || indices.size() != (long) rows * k) {
-            throw new IllegalArgumentException("topk outputs must hold " + rows + "x" + k + ", got " + values + ", " + indices);
-        }
+        int[] rc = OpShapes.topk(x, k, values, indices);
+        int rows = rc[0];
+        int cols = rc[1];
         FloatBuffer xb = f32(x).f();
         FloatBuffer vb = f32(values).f();
         IntBuffer ib = typed(indices, DType.I32).i();
@@ -625,13 +578,11 @@ public final class CpuBackend implements Backend {
 
     /** Checks {@code values, indices [B, K]}, {@code rows [L, D]} and returns {B, K, L, D}. */
     private static int[] sparseShapes(Tensor values, Tensor indices, Tensor rows) {
-        if (values.rank() != 2 || !java.util.Arrays.equals(values.shape(), indices.shape()) || rows.rank() != 2) {
-            throw new IllegalArgumentException("sparse op: values " + values + ", indices " + indices + ", rows " + rows);
-        }
+        int[] s = OpShapes.sparse(values, indices, rows);
         typed(indices, DType.I32);
         f32(values);
         f32(rows);
-        return new int[] {values.dim(0), values.dim(1), rows.dim(0), rows.dim(1)};
+        return s;
     }
 
     private static int index(IntBuffer idx, int at, int limit) {
@@ -649,9 +600,7 @@ public final class CpuBackend implements Backend {
         int k = s[1];
         int l = s[2];
         int d = s[3];
-        if (out.rank() != 2 || out.dim(0) != b || out.dim(1) != d) {
-            throw new IllegalArgumentException("sparseDecode output " + out + ", expected [" + b + ", " + d + "]");
-        }
+        OpShapes.matrix(out, b, d, "sparseDecode output");
         FloatBuffer v = f32(values).f();
         IntBuffer idx = cpu(indices).i();
         FloatBuffer w = f32(rows).f();
@@ -692,9 +641,7 @@ public final class CpuBackend implements Backend {
         int k = s[1];
         int l = s[2];
         int d = s[3];
-        if (x.rank() != 2 || x.dim(0) != b || x.dim(1) != d) {
-            throw new IllegalArgumentException("sparseOuterAccumulate input " + x + ", expected [" + b + ", " + d + "]");
-        }
+        OpShapes.matrix(x, b, d, "sparseOuterAccumulate input");
         FloatBuffer v = f32(values).f();
         IntBuffer idx = cpu(indices).i();
         FloatBuffer xb = f32(x).f();
@@ -733,14 +680,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void sparseDots(Tensor x, Tensor indices, Tensor rows, Tensor out) {
-        if (indices.rank() != 2 || rows.rank() != 2 || x.rank() != 2 || x.dim(0) != indices.dim(0) || x.dim(1) != rows.dim(1)
-                || !java.util.Arrays.equals(out.shape(), indices.shape())) {
-            throw new IllegalArgumentException("sparseDots: x " + x + ", indices " + indices + ", rows " + rows + ", out " + out);
-        }
-        int b = indices.dim(0);
-        int k = indices.dim(1);
-        int l = rows.dim(0);
-        int d = rows.dim(1);
+        int[] s = OpShapes.sparseDots(x, indices, rows, out);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
         FloatBuffer xb = f32(x).f();
         IntBuffer idx = typed(indices, DType.I32).i();
         FloatBuffer w = f32(rows).f();
@@ -770,9 +714,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void normalizeRows(Tensor w) {
-        if (w.rank() != 2) {
-            throw new IllegalArgumentException("normalizeRows needs [L, D], got " + w);
-        }
+        OpShapes.rowMatrix(w, "normalizeRows");
         int d = w.dim(1);
         FloatBuffer b = f32(w).f();
         if (VectorSupport.available()) {
@@ -807,9 +749,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void projectOutRows(Tensor grad, Tensor w) {
-        if (w.rank() != 2 || !java.util.Arrays.equals(grad.shape(), w.shape())) {
-            throw new IllegalArgumentException("projectOutRows: grad " + grad + ", rows " + w);
-        }
+        OpShapes.projectOutRows(grad, w);
         int d = w.dim(1);
         FloatBuffer g = f32(grad).f();
         FloatBuffer b = f32(w).f();
@@ -844,15 +784,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rot90(Tensor images, int quarterTurns, Tensor out) {
-        if (images.rank() != 3 || images.dim(1) != images.dim(2)) {
-            throw new IllegalArgumentException("rot90 needs square images [batch, size, size], got " + images);
-        }
-        if (!Arrays.equals(images.shape(), out.shape())) {
-            throw new IllegalArgumentException("rot90 output " + out + " must match " + images);
-        }
-        if (images == out) {
-            throw new IllegalArgumentException("rot90 cannot rotate in place");
-        }
+        OpShapes.rot90(images, out);
         FloatBuffer in = f32(images).f();
         FloatBuffer o = f32(out).f();
         int size = images.dim(1);

@@ -16,12 +16,11 @@ import jcuda.jcublas.cublasHandle;
  * kernels packed into the jar, and cuBLAS. Each step records what it found, so that
  * {@code esae doctor} can say exactly why CUDA was skipped.
  *
- * <p>The CUDA backend's operations themselves are not implemented in this version; when every
- * prerequisite is present, the probe says so and the CPU backend runs instead.
+ * <p>When all are there, {@link #open} starts {@link CudaBackend} on device 0 (or the ordinal in
+ * {@code ESAE_CUDA_DEVICE}) with cuBLAS where it loads, else esae's own GEMM kernel
+ * ({@code ESAE_GEMM=kernel} forces the kernel).
  */
 public final class CudaBackendProvider implements BackendProvider {
-    /** The reason given when the machine could run CUDA but this build has no CUDA backend yet. */
-    public static final String NOT_BUILT = "the CUDA backend is not built yet in this version of esae";
     private static final String JCUDA_VERSION = dev.esae.BuildInfo.get("jcuda");
 
     @Override
@@ -88,7 +87,7 @@ public final class CudaBackendProvider implements BackendProvider {
         if (kernels.modules().isEmpty()) {
             return Availability.no("built without CUDA kernels (nvcc was not found when this jar was built)", details);
         }
-        return Availability.no(NOT_BUILT, details);
+        return Availability.yes(details);
     }
 
     private static String describeDevice(int ordinal) {
@@ -112,16 +111,19 @@ public final class CudaBackendProvider implements BackendProvider {
 
     /** Whether cuBLAS 12 loads; CUDA 13 machines lack it, and esae's own GEMM kernel is meant for them. */
     private static String cublasStatus() {
+        if (forcedKernelGemm()) {
+            return "esae's tiled SGEMM kernel (ESAE_GEMM=kernel)";
+        }
         try {
             JCublas2.setExceptionsEnabled(true);
             cublasHandle h = new cublasHandle();
             JCublas2.cublasCreate(h);
             JCublas2.cublasDestroy(h);
-            return "cuBLAS (libcublas.so.12) loads";
+            return "cuBLAS (libcublas.so.12 loads)";
         } catch (LinkageError e) {
-            return "cuBLAS unavailable (libcublas.so.12 not found: " + firstLine(e) + ")";
+            return "esae's tiled SGEMM kernel (libcublas.so.12 not found: " + linkCause(e) + ")";
         } catch (RuntimeException e) {
-            return "cuBLAS unavailable (cublasCreate: " + firstLine(e) + ")";
+            return "esae's tiled SGEMM kernel (cublasCreate failed: " + firstLine(e) + ")";
         }
     }
 
@@ -147,8 +149,30 @@ public final class CudaBackendProvider implements BackendProvider {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    private static boolean forcedKernelGemm() {
+        return "kernel".equals(System.getenv("ESAE_GEMM"));
+    }
+
     @Override
     public Backend open(int threads) {
-        throw new IllegalStateException(NOT_BUILT);
+        String ordinal = System.getenv().getOrDefault("ESAE_CUDA_DEVICE", "0");
+        int device;
+        try {
+            device = Integer.parseInt(ordinal.trim());
+        } catch (NumberFormatException e) {
+            throw new DeviceException("ESAE_CUDA_DEVICE=" + ordinal + " is not a device number");
+        }
+        JCudaRuntime runtime = JCudaRuntime.open(device);
+        try {
+            if (forcedKernelGemm()) {
+                return new CudaBackend(runtime, new KernelGemm(runtime, "ESAE_GEMM=kernel"), threads);
+            }
+            String[] why = {""};
+            GemmEngine cublas = CublasGemm.tryOpen(runtime, why);
+            return new CudaBackend(runtime, cublas != null ? cublas : new KernelGemm(runtime, why[0]), threads);
+        } catch (RuntimeException | LinkageError e) {
+            runtime.close();
+            throw e;
+        }
     }
 }
