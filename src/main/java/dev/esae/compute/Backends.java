@@ -54,9 +54,14 @@ public final class Backends {
      * cannot run here.
      */
     public static Selection select(DeviceChoice choice, int threads) {
+        return select(choice, threads, providers());
+    }
+
+    /** {@link #select(DeviceChoice, int)} over the given providers, highest priority first. */
+    static Selection select(DeviceChoice choice, int threads, List<BackendProvider> providers) {
         List<Probe> probes = new ArrayList<>();
         String wanted = choice.providerName();
-        for (BackendProvider p : providers()) {
+        for (BackendProvider p : providers) {
             if (wanted != null && !wanted.equals(p.name())) {
                 continue;
             }

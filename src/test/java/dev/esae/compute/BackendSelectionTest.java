@@ -41,6 +41,43 @@ class BackendSelectionTest {
         }
     }
 
+    /** A GPU that probes well but fails to start, as one without a kernel image for its architecture does. */
+    private static final class FailingToStart implements BackendProvider {
+        @Override
+        public String name() {
+            return "cuda";
+        }
+
+        @Override
+        public int priority() {
+            return 100;
+        }
+
+        @Override
+        public Availability probe() {
+            return Availability.yes(List.of("device 0: a test GPU"));
+        }
+
+        @Override
+        public Backend open(int threads) {
+            throw new dev.esae.compute.cuda.DeviceException("loading kernel module topk on sm_120 failed: CUDA_ERROR_NO_BINARY_FOR_GPU");
+        }
+    }
+
+    @Test
+    void aGpuThatDoesNotStartFallsBackToTheCpuUnderAutoAndIsAUserErrorUnderCuda() {
+        List<BackendProvider> providers = List.of(new FailingToStart(), Backends.providers().get(1));
+        Backends.Selection s = Backends.select(DeviceChoice.AUTO, THREADS, providers);
+        try (Backend b = s.backend()) {
+            assertEquals("cpu", b.name());
+            assertTrue(s.summary().contains("cuda skipped: it did not start: loading kernel module topk on sm_120 failed"),
+                    s.summary());
+            assertEquals(List.of("device 0: a test GPU"), s.probes().get(0).availability().details());
+        }
+        InputException e = assertThrows(InputException.class, () -> Backends.select(DeviceChoice.CUDA, THREADS, providers));
+        assertTrue(e.getMessage().startsWith("--device cuda: the cuda backend cannot run here: it did not start: "), e.getMessage());
+    }
+
     @Test
     void withoutADriverTheReasonNamesLibcuda() {
         boolean driverPresent = java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"));
