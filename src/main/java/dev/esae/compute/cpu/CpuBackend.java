@@ -3,6 +3,9 @@ package dev.esae.compute.cpu;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static dev.esae.compute.OpShapes.intSize;
+import static dev.esae.compute.OpShapes.requireLength;
+import static dev.esae.compute.OpShapes.requireSameSize;
 
 import dev.esae.compute.Backend;
 import dev.esae.compute.ConvGeometry;
@@ -90,14 +93,6 @@ public final class CpuBackend implements Backend {
         return type == DType.F64;
     }
 
-    private static int intSize(Tensor t) {
-        return OpShapes.intSize(t);
-    }
-
-    private static void requireSameSize(Tensor a, Tensor b) {
-        OpShapes.requireSameSize(a, b);
-    }
-
     // ---- memory ----
 
     @Override
@@ -127,10 +122,6 @@ public final class CpuBackend implements Backend {
         CpuTensor t = new CpuTensor(this, DType.I32, shape);
         t.ints.duplicate().put(values);
         return t;
-    }
-
-    private static void requireLength(int length, int[] shape) {
-        OpShapes.requireLength(length, shape);
     }
 
     @Override
@@ -316,14 +307,10 @@ public final class CpuBackend implements Backend {
         return gatherMaps.computeIfAbsent(g, ConvGeometry::gatherMap);
     }
 
-    private static int checkConv(Tensor images, ConvGeometry g, Tensor cols) {
-        return OpShapes.conv(images, g, cols);
-    }
-
     @Override
     public void im2col(Tensor input, ConvGeometry g, Tensor cols) {
         boolean f64 = isF64(input, cols);
-        int batch = checkConv(input, g, cols);
+        int batch = OpShapes.conv(input, g, cols);
         int[] map = gatherMap(g);
         int in = g.inputSize();
         int per = map.length;
@@ -357,7 +344,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void col2im(Tensor cols, ConvGeometry g, Tensor input) {
         boolean f64 = isF64(input, cols);
-        int batch = checkConv(input, g, cols);
+        int batch = OpShapes.conv(input, g, cols);
         int[] map = gatherMap(g);
         int in = g.inputSize();
         int per = map.length;

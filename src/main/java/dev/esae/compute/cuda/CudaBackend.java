@@ -55,11 +55,6 @@ public final class CudaBackend implements Backend {
         return "cuda: " + runtime.description() + "; GEMM: " + gemm.description();
     }
 
-    /** Which GEMM runs and why. */
-    public String gemmDescription() {
-        return gemm.description();
-    }
-
     @Override
     public int threads() {
         return threads;

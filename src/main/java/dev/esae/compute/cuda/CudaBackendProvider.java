@@ -67,16 +67,15 @@ public final class CudaBackendProvider implements BackendProvider {
             details.add("driver: cuInit failed: " + firstLine(e));
             return Availability.no("the NVIDIA driver did not initialise (cuInit: " + firstLine(e) + ")", details);
         }
-        int[] version = {0};
+        String version;
         int[] count = {0};
         try {
-            JCudaDriver.cuDriverGetVersion(version);
+            version = driverVersion();
             JCudaDriver.cuDeviceGetCount(count);
         } catch (RuntimeException e) {
             return Availability.no("the NVIDIA driver did not answer: " + firstLine(e), details);
         }
-        details.add("driver: CUDA " + version[0] / 1000 + "." + (version[0] % 1000) / 10 + " driver API, "
-                + count[0] + " device(s)");
+        details.add("driver: CUDA " + version + " driver API, " + count[0] + " device(s)");
         if (count[0] == 0) {
             return Availability.no("the NVIDIA driver reports no CUDA device", details);
         }
@@ -94,19 +93,31 @@ public final class CudaBackendProvider implements BackendProvider {
         try {
             CUdevice dev = new CUdevice();
             JCudaDriver.cuDeviceGet(dev, ordinal);
-            byte[] name = new byte[256];
-            JCudaDriver.cuDeviceGetName(name, name.length, dev);
-            int[] major = {0};
-            int[] minor = {0};
-            JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
-            JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
-            long[] bytes = {0};
-            JCudaDriver.cuDeviceTotalMem(bytes, dev);
-            String n = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
-            return n + ", sm_" + major[0] + minor[0] + ", " + bytes[0] / (1L << 20) + " MiB";
+            return describeDevice(dev);
         } catch (RuntimeException e) {
             return "could not be queried: " + firstLine(e);
         }
+    }
+
+    /** "NAME, sm_XY, N MiB": what doctor lists per device and the backend line names. */
+    static String describeDevice(CUdevice dev) {
+        byte[] name = new byte[256];
+        JCudaDriver.cuDeviceGetName(name, name.length, dev);
+        int[] major = {0};
+        int[] minor = {0};
+        JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+        JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+        long[] bytes = {0};
+        JCudaDriver.cuDeviceTotalMem(bytes, dev);
+        String n = new String(name, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "").trim();
+        return n + ", sm_" + major[0] + minor[0] + ", " + bytes[0] / (1L << 20) + " MiB";
+    }
+
+    /** The driver's CUDA version, e.g. "13.0". */
+    static String driverVersion() {
+        int[] version = {0};
+        JCudaDriver.cuDriverGetVersion(version);
+        return version[0] / 1000 + "." + (version[0] % 1000) / 10;
     }
 
     /** Whether cuBLAS 12 loads; CUDA 13 machines lack it, and esae's own GEMM kernel is meant for them. */

@@ -33,8 +33,6 @@ public interface DeviceRuntime extends AutoCloseable {
     /** Waits for all queued work; reports an asynchronous kernel failure. */
     void synchronize();
 
-    /** Bytes of device memory free and in total, where the runtime can tell ({@code {-1, -1}} otherwise). */
-    long[] memoryInfo();
 
     @Override
     void close();

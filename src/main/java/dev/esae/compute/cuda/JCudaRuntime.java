@@ -11,7 +11,6 @@ import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
@@ -36,7 +35,6 @@ public final class JCudaRuntime implements DeviceRuntime {
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final boolean syncEachLaunch = "1".equals(System.getenv("ESAE_CUDA_SYNC"));
     private final String description;
-    private final int computeCapability;
     private boolean closed;
 
     /** An address-carrying device pointer: JCuda keeps the address in a protected field. */
@@ -53,27 +51,15 @@ public final class JCudaRuntime implements DeviceRuntime {
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         makeCurrent();
         check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
-        int[] major = {0};
-        int[] minor = {0};
-        JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
-        JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
-        computeCapability = major[0] * 10 + minor[0];
-        byte[] name = new byte[256];
-        JCudaDriver.cuDeviceGetName(name, name.length, device);
-        int[] version = {0};
-        JCudaDriver.cuDriverGetVersion(version);
-        long[] total = {0};
-        JCudaDriver.cuDeviceTotalMem(total, device);
+        String device = CudaBackendProvider.describeDevice(this.device);
         CudaKernels.Manifest manifest = CudaKernels.manifest();
         for (String module : manifest.modules()) {
             CUmodule m = new CUmodule();
             check(JCudaDriver.cuModuleLoadData(m, CudaKernels.fatbin(module)),
-                    "loading kernel module " + module + " (built for " + manifest.archs() + ") on sm_" + computeCapability);
+                    "loading kernel module " + module + " (built for " + manifest.archs() + ") on " + device);
             modules.add(m);
         }
-        String n = new String(name, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "").trim();
-        description = n + " (sm_" + computeCapability + ", " + total[0] / (1L << 20) + " MiB), driver CUDA "
-                + version[0] / 1000 + "." + (version[0] % 1000) / 10 + ", kernels by nvcc " + manifest.nvcc();
+        description = device + ", driver CUDA " + CudaBackendProvider.driverVersion() + ", kernels by nvcc " + manifest.nvcc();
     }
 
     /** Opens device {@code ordinal}; throws {@link DeviceException} saying what failed. */
@@ -101,11 +87,6 @@ public final class JCudaRuntime implements DeviceRuntime {
 
     CUstream stream() {
         return stream;
-    }
-
-    /** The compute capability as major * 10 + minor, e.g. 90 for sm_90. */
-    int computeCapability() {
-        return computeCapability;
     }
 
     @Override
@@ -199,14 +180,6 @@ public final class JCudaRuntime implements DeviceRuntime {
         check(JCudaDriver.cuStreamSynchronize(stream), "queued kernels");
     }
 
-    @Override
-    public synchronized long[] memoryInfo() {
-        makeCurrent();
-        long[] free = {0};
-        long[] total = {0};
-        check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
-        return new long[] {free[0], total[0]};
-    }
 
     @Override
     public synchronized void close() {

@@ -71,10 +71,6 @@ class DeviceMemoryPoolTest {
         @Override
         public void synchronize() {}
 
-        @Override
-        public long[] memoryInfo() {
-            return new long[] {capacity - used, capacity};
-        }
 
         @Override
         public void close() {}

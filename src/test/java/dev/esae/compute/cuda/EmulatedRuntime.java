@@ -145,10 +145,6 @@ final class EmulatedRuntime implements DeviceRuntime {
         // Launches finish before they return.
     }
 
-    @Override
-    public long[] memoryInfo() {
-        return new long[] {-1, -1};
-    }
 
     @Override
     public void close() {
