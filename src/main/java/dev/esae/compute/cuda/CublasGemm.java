@@ -14,8 +14,11 @@ import jcuda.runtime.cudaStream_t;
  */
 final class CublasGemm implements GemmEngine {
     private final cublasHandle handle = new cublasHandle();
+    private final JCudaRuntime runtime;
 
     private CublasGemm(JCudaRuntime runtime) {
+        this.runtime = runtime;
+        runtime.makeCurrent();
         JCublas2.setExceptionsEnabled(false);
         check(JCublas2.cublasCreate(handle), "cublasCreate");
         check(JCublas2.cublasSetStream(handle, new cudaStream_t(runtime.stream())), "cublasSetStream");
@@ -47,6 +50,7 @@ final class CublasGemm implements GemmEngine {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
                       long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
+        runtime.makeCurrent();  // cuBLAS, like the driver calls, uses the calling thread's context
         int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
         check(JCublas2.cublasSgemmStridedBatched(handle, opB, opA, n, m, k, Pointer.to(new float[] {alpha}),
@@ -56,6 +60,7 @@ final class CublasGemm implements GemmEngine {
 
     @Override
     public void close() {
+        runtime.makeCurrent();
         JCublas2.cublasDestroy(handle);
     }
 }

@@ -74,7 +74,7 @@ public final class JCudaRuntime implements DeviceRuntime {
     }
 
     /** JCuda calls act on the calling thread's current context, so each entry point sets it. */
-    private void makeCurrent() {
+    void makeCurrent() {
         if (closed) {
             throw new IllegalStateException("the CUDA runtime is closed");
         }
