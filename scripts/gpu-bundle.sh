@@ -2,7 +2,7 @@
 # Builds what a GPU machine without Java needs to run esae's selftest and bench (the device tool's
 # machines have CUDA and a driver but no Java and no network):
 #   bundle/jre.tgz        a jlink'd Java 17 runtime (java.base, java.logging, java.management,
-#                         jdk.unsupported, jdk.incubator.vector), ~18 MiB
+#                         jdk.unsupported, jdk.incubator.vector), ~19 MiB
 #   bundle/esae-slim.jar  the esae jar without the natives selftest and bench do not use (OpenCV,
 #                         XGBoost, OpenBLAS's LAPACK bindings, JCuda's PTX compiler)
 #   bundle/run.sh         unpacks the runtime next to itself on first use and runs the jar
