@@ -11,9 +11,10 @@ import java.util.Map;
  *
  * @param epochs the epochs asked for
  * @param images images in the training set
+ * @param orientations how the training set's shapes are oriented ({@code upright} or {@code random}, SPEC §1)
  */
 public record BaseModelConfig(Architecture architecture, int epochs, int batch, float learningRate, long seed,
-        String data, int images) {
+        String data, int images, String orientations) {
     /** The group order used for augmentation and activations (quarter turns). */
     public static final int GROUP_ORDER = 4;
 
@@ -32,6 +33,7 @@ public record BaseModelConfig(Architecture architecture, int epochs, int batch, 
         m.put("seed", seed);
         m.put("data", data);
         m.put("images", images);
+        m.put("orientations", orientations);
         m.put("loss", "mse (mean over pixels), each batch rotated by a random power of g");
         m.put("final_loss", finalLoss);
         m.put("esae_version", BuildInfo.version());
@@ -47,7 +49,8 @@ public record BaseModelConfig(Architecture architecture, int epochs, int batch, 
         }
         return new BaseModelConfig(a, intField(file, m, "epochs"), intField(file, m, "batch"),
                 (float) numberField(file, m, "lr"), (long) numberField(file, m, "seed"),
-                String.valueOf(m.get("data")), intField(file, m, "images"));
+                String.valueOf(m.get("data")), intField(file, m, "images"),
+                m.get("orientations") instanceof String o ? o : "unknown");
     }
 
     static int intField(Path file, Map<String, Object> m, String key) {

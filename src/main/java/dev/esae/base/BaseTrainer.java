@@ -28,7 +28,7 @@ import java.util.Map;
 public final class BaseTrainer {
     public static final String RECONSTRUCTIONS = "reconstructions.png";
     /** The config fields a resumed run must share with its checkpoint. */
-    public static final java.util.List<String> RUN_KEYS = java.util.List.of("arch", "batch", "lr", "seed", "images");
+    public static final java.util.List<String> RUN_KEYS = java.util.List.of("arch", "batch", "lr", "seed", "images", "orientations");
 
     private final Backend backend;
     private final BaseModelConfig config;

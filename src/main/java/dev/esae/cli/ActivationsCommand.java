@@ -44,6 +44,13 @@ final class ActivationsCommand extends Subcommand {
             float[] acts = Activations.extract(backend, ae, dataset.imagesAsFloats(), group,
                     new ProgressBar(spec.commandLine().getErr(), "activations"));
             Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
+            java.util.Map<String, Object> info = new java.util.LinkedHashMap<>();
+            info.put("model", model.toString());
+            info.put("arch", ae.architecture().id());
+            info.put("data", data.toString());
+            info.put("orientations", DatasetFiles.orientations(data).id());
+            info.put("shape", java.util.List.of(dataset.size(), group.order(), Autoencoder.LATENT));
+            dev.esae.base.ActivationsInfo.write(out, info);
             out().printf(Locale.ROOT, "wrote %s: float32[%d, %d, %d] (%s model)%n", out, dataset.size(), group.order(),
                     Autoencoder.LATENT, ae.architecture().id());
         }

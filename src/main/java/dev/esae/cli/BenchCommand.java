@@ -85,7 +85,7 @@ final class BenchCommand extends Subcommand {
             images[i] = rng.nextDouble() > 0.8 ? 1f : 0f;
         }
         try (Backend backend = root.openBackend().backend()) {
-            BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n);
+            BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n, "upright");
             LossHistory h = new BaseTrainer(backend, config, images).train(null, false, TrainingListener.SILENT);
             long flops;
             try (Autoencoder shape = Autoencoder.create(backend, dev.esae.compute.DType.F32, arch, 0)) {

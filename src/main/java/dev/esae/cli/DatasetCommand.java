@@ -2,6 +2,7 @@ package dev.esae.cli;
 
 import dev.esae.InputException;
 import dev.esae.data.DatasetFiles;
+import dev.esae.data.Orientations;
 import dev.esae.data.ShapeCatalog;
 import dev.esae.data.ShapesDataset;
 import java.io.IOException;
@@ -13,9 +14,9 @@ import picocli.CommandLine.Option;
 /** {@code esae dataset}: draws the synthetic shapes dataset (SPEC §1). */
 @Command(name = "dataset",
         description = {"Draw the synthetic shapes dataset.",
-            "64x64 images, four quadrants, each one of 8 shapes in one of its orientations. Writes images.npy",
-            "(uint8 [N,64,64]), labels.npy (int32 [N,4,2]: shape id, orientation per quadrant), sheet.png (the",
-            "first 64 images) and shapes.png."})
+            "64x64 images, four quadrants, each one of 8 shapes, upright (default) or in a random orientation.",
+            "Writes images.npy (uint8 [N,64,64]), labels.npy (int32 [N,4,2]: shape id, orientation per quadrant),",
+            "dataset.json (how it was drawn), sheet.png (the first 64 images) and shapes.png."})
 final class DatasetCommand extends Subcommand {
     /** Images per file: the uint8 array must stay below 2 GiB. */
     static final int MAX_IMAGES = (Integer.MAX_VALUE - 64) / (ShapesDataset.SIZE * ShapesDataset.SIZE);
@@ -25,6 +26,11 @@ final class DatasetCommand extends Subcommand {
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the draw. Default: the global --seed (0).")
     Long seed;
+
+    @Option(names = "--orientations", paramLabel = "O", defaultValue = "upright",
+            description = {"upright: every shape in orientation 0, orientations come only from rotating the image (SPEC, the paper);",
+                "random: each shape in a random orientation (the identifiability ablation). Default: ${DEFAULT-VALUE}."})
+    String orientationsName;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (created if missing).")
     Path out;
@@ -37,16 +43,21 @@ final class DatasetCommand extends Subcommand {
         if (n < 1 || n > MAX_IMAGES) {
             throw new InputException("--n: expected a number of images from 1 to " + MAX_IMAGES + ", got " + n);
         }
+        Orientations orientations = Orientations.fromId(orientationsName);
+        if (orientations == null) {
+            throw new InputException("--orientations: expected upright or random, got '" + orientationsName + "'");
+        }
         Outputs.prepareOutput(out, OutputKind.DATASET, overwrite);
         long s = seed != null ? seed : root.seed;
         long t0 = System.nanoTime();
         ShapeCatalog catalog = ShapeCatalog.draw();
-        ShapesDataset data = ShapesDataset.generate(n, s, catalog);
-        DatasetFiles.write(out, data, catalog);
+        ShapesDataset data = ShapesDataset.generate(n, s, catalog, orientations);
+        DatasetFiles.write(out, data, catalog, s);
         double secs = (System.nanoTime() - t0) / 1e9;
         out().printf(Locale.ROOT,
-                "wrote %d images (seed %d) to %s: %s uint8[%d, 64, 64], %s int32[%d, 4, 2], %s, %s (%.2f s)%n",
-                n, s, out, DatasetFiles.IMAGES, n, DatasetFiles.LABELS, n, DatasetFiles.SHEET, DatasetFiles.SHAPES, secs);
+                "wrote %d %s images (%d distinct, seed %d) to %s: %s uint8[%d, 64, 64], %s int32[%d, 4, 2], %s, %s, %s (%.2f s)%n",
+                n, orientations.id(), data.distinctImages(), s, out, DatasetFiles.IMAGES, n, DatasetFiles.LABELS, n, DatasetFiles.INFO,
+                DatasetFiles.SHEET, DatasetFiles.SHAPES, secs);
         return ExitCodes.OK;
     }
 }

@@ -10,17 +10,18 @@ import java.util.Locale;
  *
  * @param ks the K of every SAE trained (all five kinds at each)
  * @param probeKs the K whose SAEs are probed (every K of {@code ks} in {@code paper})
+ * @param fitIterations the most iterations of the L-BFGS fit of M (it stops earlier when the loss stops falling)
  * @param xgbMaxBin XGBoost's histogram bins per feature: its default 256 in {@code paper}; 64 in
  *     {@code quick}, which makes the 256-feature probes (reconstructions, ψ) about 3× faster
  */
-record Preset(String name, int trainImages, int probeImages, int baseEpochs, int fitEpochs, int saeEpochs, List<Integer> ks,
+record Preset(String name, int trainImages, int probeImages, int baseEpochs, int fitEpochs, int fitIterations, int saeEpochs, List<Integer> ks,
         List<Integer> probeKs, List<Integer> lengths, List<String> probes, int xgbMaxBin) {
 
-    static final Preset TINY = new Preset("tiny", 96, 160, 1, 2, 1, List.of(8, 16, 32), List.of(8), List.of(8, 32),
+    static final Preset TINY = new Preset("tiny", 96, 160, 1, 2, 10, 1, List.of(8, 16, 32), List.of(8), List.of(8, 32),
             List.of("knn", "logreg"), 256);
-    static final Preset QUICK = new Preset("quick", 2000, 600, 8, 40, 8, List.of(8, 16, 32), List.of(16), List.of(8, 32),
+    static final Preset QUICK = new Preset("quick", 2000, 600, 8, 40, 1000, 8, List.of(8, 16, 32), List.of(16), List.of(8, 32),
             List.of("knn", "logreg", "xgboost"), 64);
-    static final Preset PAPER = new Preset("paper", 10_000, 2000, 100, 150, 500, List.of(8, 16, 32), List.of(8, 16, 32),
+    static final Preset PAPER = new Preset("paper", 10_000, 2000, 100, 150, 2000, 500, List.of(8, 16, 32), List.of(8, 16, 32),
             List.of(8, 32), List.of("knn", "logreg", "xgboost"), 256);
 
     static Preset named(String name) {

@@ -17,6 +17,8 @@ final class ProgressBar implements TrainingListener {
     private final PrintWriter err;
     private final String label;
     private final boolean live;
+    /** Counts iterations of one full-batch run (its "batches") instead of epochs. */
+    private final boolean iterations;
     private int firstEpoch;
     private int epochs;
     private int batches;
@@ -26,9 +28,23 @@ final class ProgressBar implements TrainingListener {
     private long lastDraw;
 
     ProgressBar(PrintWriter err, String label) {
+        this(err, label, false);
+    }
+
+    private ProgressBar(PrintWriter err, String label, boolean iterations) {
         this.err = err;
         this.label = label;
         this.live = System.console() != null && !"plain".equals(System.getenv("ESAE_PROGRESS"));
+        this.iterations = iterations;
+    }
+
+    /**
+     * A bar for a full-batch solver that reports one epoch of {@code N} "batches", its iterations:
+     * it shows iteration i/N, the loss and the time left; off a terminal, a line every tenth of the
+     * budget.
+     */
+    static ProgressBar iterations(PrintWriter err, String label) {
+        return new ProgressBar(err, label, true);
     }
 
     @Override
@@ -46,6 +62,10 @@ final class ProgressBar implements TrainingListener {
 
     @Override
     public void onBatch(int epoch, int batchesDone, DoubleSupplier runningLoss) {
+        if (iterations) {
+            onIteration(batchesDone, runningLoss.getAsDouble());
+            return;
+        }
         long now = System.nanoTime();
         if (!live || now - lastDraw < REDRAW_NANOS && batchesDone < batches) {
             return;
@@ -63,8 +83,28 @@ final class ProgressBar implements TrainingListener {
         err.flush();
     }
 
+    private void onIteration(int done, double loss) {
+        long now = System.nanoTime();
+        boolean tenth = done % Math.max(1, batches / 10) == 0;
+        if (live ? now - lastDraw < REDRAW_NANOS && done < batches : !tenth) {
+            return;
+        }
+        lastDraw = now;
+        double secs = (now - runStart) / 1e9;
+        double left = secs / done * (batches - done);
+        int filled = (int) Math.round(done / (double) batches * WIDTH);
+        err.printf(Locale.ROOT, "%s%s iteration %d/%d [%s%s] loss %.6g %.1f it/s ETA %s%s", live ? "\r" : "", label, done, batches,
+                "#".repeat(filled), ".".repeat(WIDTH - filled), loss, done / Math.max(secs, 1e-9), clock(left), live ? " " : "\n");
+        err.flush();
+    }
+
     @Override
     public void onEpoch(int epoch, double loss, double seconds) {
+        if (iterations) {
+            err.printf(Locale.ROOT, "%s%s done: loss %.6g in %.1f s%n", live ? "\r" : "", label, loss, seconds);
+            err.flush();
+            return;
+        }
         long now = System.nanoTime();
         err.printf(Locale.ROOT, "%s%s epoch %d/%d loss %.6g  %.1f s  %,.0f samples/s  ETA %s%n", live ? "\r" : "", label,
                 epoch + 1, epochs, loss, seconds, samples / Math.max(seconds, 1e-9), clock(remaining(epoch, 1.0, now)));

@@ -7,6 +7,7 @@ import dev.esae.base.ModelFiles;
 import dev.esae.compute.Backend;
 import dev.esae.data.ContactSheet;
 import dev.esae.data.DatasetFiles;
+import dev.esae.data.Orientations;
 import dev.esae.data.ShapesDataset;
 import dev.esae.equivariance.ActivationSet;
 import dev.esae.io.AtomicFiles;
@@ -17,6 +18,7 @@ import dev.esae.report.AtlasHtml;
 import dev.esae.report.FeatureAtlas;
 import dev.esae.report.StudyLayout;
 import dev.esae.report.StudyReport;
+import dev.esae.report.TransformChoice;
 import dev.esae.sae.SaeFiles;
 import dev.esae.sae.SaeKind;
 import java.io.IOException;
@@ -42,6 +44,11 @@ final class ReproduceCommand extends Subcommand {
     @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "tiny, quick or paper. Default: ${DEFAULT-VALUE}.")
     String presetName;
 
+    @Option(names = "--orientations", paramLabel = "O", defaultValue = "upright",
+            description = {"upright: every shape upright in the canonical images (SPEC, the paper); random: the identifiability",
+                "ablation (each shape in a random orientation). Default: ${DEFAULT-VALUE}."})
+    String orientationsName;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (the study's outputs and report).")
     Path out;
 
@@ -55,8 +62,12 @@ final class ReproduceCommand extends Subcommand {
         if (preset == null) {
             throw new InputException("--preset: expected tiny, quick or paper, got '" + presetName + "'");
         }
+        Orientations orientations = Orientations.fromId(orientationsName);
+        if (orientations == null) {
+            throw new InputException("--orientations: expected upright or random, got '" + orientationsName + "'");
+        }
         int threads = root.threads();
-        Map<String, Object> settings = settings(preset);
+        Map<String, Object> settings = settings(preset, orientations);
         Path study = out.resolve(STUDY);
         if (resume && !Files.isRegularFile(study)) {
             throw new InputException("--resume: --out " + out + " holds no study (" + STUDY + ") to continue");
@@ -86,7 +97,7 @@ final class ReproduceCommand extends Subcommand {
             all.addAll(args);
             return Main.execute(out(), spec.commandLine().getErr(), all.toArray(String[]::new));
         };
-        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, layout, esae).steps());
+        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, orientations, layout, esae).steps());
         steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> atlasDone(layout), () -> atlas(layout, preset)));
         steps.add(new StudyPlan.Step("report", "report", () -> StudyPlan.json(layout.reportJson(), "complete")
                 && Files.isRegularFile(layout.reportMd()), () -> {
@@ -136,14 +147,17 @@ final class ReproduceCommand extends Subcommand {
         }
     }
 
-    private Map<String, Object> settings(Preset p) {
+    private Map<String, Object> settings(Preset p, Orientations orientations) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("preset", p.name());
+        s.put("orientations", orientations.id());
         s.put("seed", root.seed);
         s.put("train_images", p.trainImages());
         s.put("probe_images", p.probeImages());
         s.put("base_epochs", p.baseEpochs());
+        s.put("fit_m_solvers", TransformChoice.SOLVERS);
         s.put("fit_m_epochs", p.fitEpochs());
+        s.put("fit_m_lbfgs_iterations", p.fitIterations());
         s.put("sae_epochs", p.saeEpochs());
         s.put("k", p.ks());
         s.put("probe_k", p.probeKs());

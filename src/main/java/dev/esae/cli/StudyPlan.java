@@ -2,12 +2,14 @@ package dev.esae.cli;
 
 import dev.esae.InputException;
 import dev.esae.data.DatasetFiles;
+import dev.esae.data.Orientations;
 import dev.esae.io.Json;
 import dev.esae.io.Npy;
 import dev.esae.io.SafeTensors;
 import dev.esae.probe.ProbeFiles;
 import dev.esae.report.Frontier;
 import dev.esae.report.StudyLayout;
+import dev.esae.report.TransformChoice;
 import dev.esae.sae.SaeFiles;
 import dev.esae.sae.SaeKind;
 import java.io.IOException;
@@ -47,11 +49,13 @@ final class StudyPlan {
     }
 
     private final Preset preset;
+    private final Orientations orientations;
     private final StudyLayout layout;
     private final Esae esae;
 
-    StudyPlan(Preset preset, StudyLayout layout, Esae esae) {
+    StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, Esae esae) {
         this.preset = preset;
+        this.orientations = orientations;
         this.layout = layout;
         this.esae = esae;
     }
@@ -63,10 +67,12 @@ final class StudyPlan {
     /** Every step up to the atlas and the report (those two are added by the command). */
     List<Step> steps() {
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step("data", "dataset", () -> images(layout.data(), preset.trainImages()),
-                () -> esae.run(List.of("dataset", "--n", str(preset.trainImages()), "--seed", "0", "--out", layout.data().toString(), "--overwrite"))));
-        steps.add(new Step("data", "probe set", () -> images(layout.probeData(), preset.probeImages()),
-                () -> esae.run(List.of("dataset", "--n", str(preset.probeImages()), "--seed", "1", "--out", layout.probeData().toString(), "--overwrite"))));
+        steps.add(new Step("data", "dataset", () -> images(layout.data(), preset.trainImages(), orientations),
+                () -> esae.run(List.of("dataset", "--n", str(preset.trainImages()), "--seed", "0", "--orientations", orientations.id(),
+                        "--out", layout.data().toString(), "--overwrite"))));
+        steps.add(new Step("data", "probe set", () -> images(layout.probeData(), preset.probeImages(), orientations),
+                () -> esae.run(List.of("dataset", "--n", str(preset.probeImages()), "--seed", "1", "--orientations", orientations.id(),
+                        "--out", layout.probeData().toString(), "--overwrite"))));
         for (String arch : ARCHS) {
             Path m = layout.model(arch);
             steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs()),
@@ -78,10 +84,17 @@ final class StudyPlan {
             steps.add(new Step("activations", "probe activations " + arch, () -> activations(layout.probeActs(arch), preset.probeImages()),
                     () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.probeData().toString(), "--out",
                             layout.probeActs(arch).toString(), "--overwrite"))));
-            Path t = layout.transform(arch);
-            steps.add(new Step("fit-m", "fit-m " + arch, () -> json(t.resolve("r2.json"), "fitted") && tensors(t.resolve("M.safetensors")),
-                    () -> esae.run(List.of("fit-m", "--acts", layout.acts(arch).toString(), "--epochs", str(preset.fitEpochs()), "--out",
-                            t.toString(), "--overwrite"))));
+            for (String solver : TransformChoice.SOLVERS) {
+                Path t = layout.transform(arch, solver);
+                List<String> budget = solver.equals("adam") ? List.of("--epochs", str(preset.fitEpochs()))
+                        : List.of("--iterations", str(preset.fitIterations()));
+                List<String> args = new ArrayList<>(List.of("fit-m", "--solver", solver, "--acts", layout.acts(arch).toString()));
+                args.addAll(budget);
+                args.addAll(List.of("--out", t.toString(), "--overwrite"));
+                steps.add(new Step("fit-m", "fit-m " + solver + " " + arch, () -> json(t.resolve("r2.json"), "fitted")
+                        && solver.equals(Json.parseObject(Files.readString(t.resolve("r2.json"))).get("solver"))
+                        && tensors(t.resolve("M.safetensors")), () -> esae.run(args)));
+            }
         }
         for (String arch : ARCHS) {
             for (int k : preset.ks()) {
@@ -89,12 +102,17 @@ final class StudyPlan {
                     Path dir = layout.sae(arch, kind, k);
                     List<String> args = new ArrayList<>(List.of("train-sae", "--kind", kind.id(), "--k", str(k), "--acts",
                             layout.acts(arch).toString(), "--epochs", str(preset.saeEpochs()), "--out", dir.toString()));
-                    if (kind.needsTransform()) {
-                        args.addAll(List.of("--transform", layout.transform(arch).toString()));
-                    }
+                    // The equivariant SAE takes the better of the two fits of M, known only once both ran.
                     steps.add(new Step("sae", "train-sae " + arch + " " + kind.id() + " k=" + k,
-                            () -> trained(dir, SaeFiles.WEIGHTS, preset.saeEpochs()) && json(dir.resolve(SaeFiles.METRICS), "fvu"),
-                            () -> esae.run(resumable(dir, args))));
+                            () -> trained(dir, SaeFiles.WEIGHTS, preset.saeEpochs()) && json(dir.resolve(SaeFiles.METRICS), "fvu")
+                                    && (!kind.needsTransform() || trainedWith(dir, TransformChoice.best(layout, arch).dir())),
+                            () -> {
+                                List<String> all = new ArrayList<>(args);
+                                if (kind.needsTransform()) {
+                                    all.addAll(List.of("--transform", TransformChoice.best(layout, arch).dir().toString()));
+                                }
+                                return esae.run(resumable(dir, all));
+                            }));
                 }
             }
         }
@@ -151,12 +169,19 @@ final class StudyPlan {
 
     // ---- checks: each reads the outputs back; an unreadable file is "not done" ----
 
-    static boolean images(Path dir, int count) {
+    static boolean images(Path dir, int count, Orientations orientations) {
         try {
-            return DatasetFiles.read(dir).size() == count;
+            return DatasetFiles.read(dir).size() == count && DatasetFiles.orientations(dir) == orientations;
         } catch (InputException e) {
             return false;
         }
+    }
+
+    /** Whether the SAE in {@code dir} was trained with the M of {@code transform} (its cfg.json says so). */
+    static boolean trainedWith(Path dir, Path transform) throws IOException {
+        Path cfg = dir.resolve(SaeFiles.CONFIG);
+        return Files.isRegularFile(cfg) && Json.parseObject(Files.readString(cfg)).get("transform") instanceof String t
+                && t.equals(transform + " (M)");
     }
 
     static boolean activations(Path file, int count) {

@@ -53,7 +53,8 @@ final class TrainBaseCommand extends Subcommand {
         Options.requirePositive("--batch", batch);
         Options.requirePositiveFinite("--lr", lr);
         ShapesDataset dataset = DatasetFiles.read(data);
-        BaseModelConfig config = new BaseModelConfig(a, epochs, batch, lr, root.seed, data.toString(), dataset.size());
+        BaseModelConfig config = new BaseModelConfig(a, epochs, batch, lr, root.seed, data.toString(), dataset.size(),
+                DatasetFiles.orientations(data).id());
         Outputs.prepareRun(out, OutputKind.BASE_MODEL, resume, config.toJson(0, null), BaseTrainer.RUN_KEYS);
         try (Backend backend = root.openBackend().backend()) {
             BaseTrainer trainer = new BaseTrainer(backend, config, dataset.imagesAsFloats());

@@ -118,6 +118,7 @@ final class TrainSaeCommand extends Subcommand {
         training.put("auxk", auxK);
         training.put("auxk_coef", (double) auxCoef);
         training.put("acts", acts.toString());
+        training.put("orientations", dev.esae.base.ActivationsInfo.orientations(acts));
         training.put("transform", transform == null ? null : transform.toString() + (transformCycle ? " (M_cycle)" : " (M)"));
         training.put("esae_version", BuildInfo.version());
         Map<String, Object> cfg = SaeFiles.config(kd, d, latents, k, n, training);

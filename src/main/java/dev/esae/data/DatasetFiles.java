@@ -1,28 +1,45 @@
 package dev.esae.data;
 
+import dev.esae.BuildInfo;
+import dev.esae.InputException;
+import dev.esae.io.AtomicFiles;
+import dev.esae.io.Json;
 import dev.esae.io.Npy;
 import dev.esae.io.Png;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The files of a dataset folder: {@code images.npy}, {@code labels.npy}, {@code sheet.png} (the first
- * 64 images) and {@code shapes.png} (every shape in every orientation, one shape per row).
+ * The files of a dataset folder: {@code images.npy}, {@code labels.npy}, {@code dataset.json} (how
+ * it was drawn: orientations, seed, count, distinct images), {@code sheet.png} (the first 64 images)
+ * and {@code shapes.png} (every shape in every orientation, one shape per row).
  */
 public final class DatasetFiles {
     public static final String IMAGES = "images.npy";
     public static final String LABELS = "labels.npy";
+    public static final String INFO = "dataset.json";
     public static final String SHEET = "sheet.png";
     public static final String SHAPES = "shapes.png";
 
     private DatasetFiles() {}
 
-    /** Writes all four files into {@code dir}, each atomically. */
-    public static void write(Path dir, ShapesDataset data, ShapeCatalog catalog) throws IOException {
+    /** Writes all five files into {@code dir}, each atomically; {@code seed} is the draw's, for dataset.json. */
+    public static void write(Path dir, ShapesDataset data, ShapeCatalog catalog, long seed) throws IOException {
         Npy.write(dir.resolve(IMAGES), data.imagesArray());
         Npy.write(dir.resolve(LABELS), data.labelsArray());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("source", "shapes");
+        info.put("orientations", data.orientations().id());
+        info.put("images", data.size());
+        info.put("seed", seed);
+        info.put("distinct_images", data.distinctImages());
+        info.put("esae_version", BuildInfo.version());
+        AtomicFiles.writeString(dir.resolve(INFO), Json.pretty(info));
         List<byte[]> first = new ArrayList<>();
         for (int i = 0; i < Math.min(64, data.size()); i++) {
             first.add(data.image(i));
@@ -33,14 +50,51 @@ public final class DatasetFiles {
         Png.writeGray(dir.resolve(SHAPES), shapes.pixels(), shapes.width(), shapes.height());
     }
 
-    /** Reads and checks the images and labels of a dataset folder. */
+    /**
+     * Reads and checks the images and labels of a dataset folder, and that its {@code dataset.json}
+     * (when there: folders of older versions have none) agrees with the labels' orientations.
+     */
     public static ShapesDataset read(Path dir) {
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            throw new dev.esae.InputException(dir + ": not a dataset folder (make one with 'esae dataset --out " + dir + "')");
+        if (!Files.isDirectory(dir)) {
+            throw new InputException(dir + ": not a dataset folder (make one with 'esae dataset --out " + dir + "')");
         }
         Path images = dir.resolve(IMAGES);
         Path labels = dir.resolve(LABELS);
-        return ShapesDataset.fromArrays(Npy.read(images), images, Npy.read(labels), labels);
+        ShapesDataset data = ShapesDataset.fromArrays(Npy.read(images), images, Npy.read(labels), labels);
+        Orientations recorded = recordedOrientations(dir);
+        if (recorded == Orientations.UPRIGHT && data.orientations() != Orientations.UPRIGHT) {
+            throw new InputException(dir.resolve(INFO) + ": says the shapes are upright, but " + labels
+                    + " holds orientations other than 0 (the folder mixes two datasets; make it again with 'esae dataset')");
+        }
+        return data;
+    }
+
+    /**
+     * The orientations a dataset folder was drawn with: {@code dataset.json}'s when it has one,
+     * else what its labels show (all orientations 0: upright).
+     */
+    public static Orientations orientations(Path dir) {
+        Orientations recorded = recordedOrientations(dir);
+        return recorded != null ? recorded : read(dir).orientations();
+    }
+
+    /** {@code dataset.json}'s orientations, or {@code null} when the folder has no such file. */
+    private static Orientations recordedOrientations(Path dir) {
+        Path file = dir.resolve(INFO);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Object o;
+        try {
+            o = Json.parseObject(Files.readString(file)).get("orientations");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InputException(file + ": cannot be read as JSON (" + e.getMessage() + ")");
+        }
+        Orientations or = o instanceof String s ? Orientations.fromId(s) : null;
+        if (or == null) {
+            throw new InputException(file + ": expected \"orientations\": \"upright\" or \"random\", found " + o);
+        }
+        return or;
     }
 
     /** Every shape (rows) in orientations 0..3 (columns); a shape with orbit 2 leaves 2 and 3 empty. */

@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * The synthetic shapes dataset (SPEC §1): 64×64 one-channel images whose four 32×32 quadrants each
- * hold one of the eight {@link ShapeKind}s in one of its orientations, chosen independently and
- * uniformly. Labels per image are {@code [4][2]}: (shape id, orientation) for quadrants 0..3
- * (clockwise from the top-left). The images are the canonical representatives {@code x}; their orbit
- * under {@link CyclicGroup} is {@code g^p x}.
+ * hold one of the eight {@link ShapeKind}s, chosen independently and uniformly, upright (the default)
+ * or in a uniformly chosen orientation ({@link Orientations}). Labels per image are {@code [4][2]}:
+ * (shape id, orientation) for quadrants 0..3 (clockwise from the top-left). The images are the
+ * canonical representatives {@code x}; their orbit under {@link CyclicGroup} is {@code g^p x}.
  */
 public final class ShapesDataset {
     /** Side of an image. */
@@ -32,11 +32,19 @@ public final class ShapesDataset {
         this.labels = labels;
     }
 
-    /**
-     * Draws {@code n} images from {@code seed}. The same (n, seed) gives the same bytes; a larger n
-     * with the same seed extends a smaller one.
-     */
+    /** Draws {@code n} upright images from {@code seed} (SPEC §1's default). */
     public static ShapesDataset generate(int n, long seed, ShapeCatalog catalog) {
+        return generate(n, seed, catalog, Orientations.UPRIGHT);
+    }
+
+    /**
+     * Draws {@code n} images from {@code seed}. The same (n, seed, orientations) gives the same
+     * bytes; a larger n with the same seed extends a smaller one. Both choices draw the same random
+     * stream (a shape and an orientation per quadrant), and upright sets every orientation to 0, so
+     * the upright and random datasets of one seed hold the same shapes in the same places: the
+     * ablation changes orientations and nothing else.
+     */
+    public static ShapesDataset generate(int n, long seed, ShapeCatalog catalog, Orientations orientations) {
         if (n < 1) {
             throw new IllegalArgumentException("a dataset needs at least one image, got n = " + n);
         }
@@ -48,7 +56,8 @@ public final class ShapesDataset {
             for (int q = 0; q < QUADRANTS; q++) {
                 int shape = rng.nextInt(ShapeKind.count());
                 one[2 * q] = shape;
-                one[2 * q + 1] = rng.nextInt(ShapeKind.of(shape).orbitSize());
+                int orientation = rng.nextInt(ShapeKind.of(shape).orbitSize());
+                one[2 * q + 1] = orientations == Orientations.RANDOM ? orientation : 0;
             }
             System.arraycopy(one, 0, labels, i * one.length, one.length);
             renderInto(one, catalog, images, i * SIZE * SIZE);
@@ -124,6 +133,52 @@ public final class ShapesDataset {
     public int[] labels(int i) {
         int w = QUADRANTS * 2;
         return Arrays.copyOfRange(labels, i * w, (i + 1) * w);
+    }
+
+    /** How the shapes of these images are oriented: upright when every label's orientation is 0. */
+    public Orientations orientations() {
+        for (int i = 1; i < labels.length; i += 2) {
+            if (labels[i] != 0) {
+                return Orientations.RANDOM;
+            }
+        }
+        return Orientations.UPRIGHT;
+    }
+
+    /**
+     * Distinct images: upright data has only 8^4 = 4,096 possible ones, so a draw of thousands
+     * repeats images (the paper's dataset does too); random orientations allow 28^4 = 614,656.
+     */
+    public int distinctImages() {
+        return imageKeys().size();
+    }
+
+    /** How many of this dataset's images also occur in {@code other} (e.g. probe images seen in training). */
+    public int imagesAlsoIn(ShapesDataset other) {
+        java.util.Set<Long> theirs = other.imageKeys();
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            n += theirs.contains(imageKey(i)) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The labels determine the image: one number per distinct labelling. */
+    private java.util.Set<Long> imageKeys() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            seen.add(imageKey(i));
+        }
+        return seen;
+    }
+
+    private long imageKey(int i) {
+        int w = QUADRANTS * 2;
+        long key = 0;
+        for (int j = 0; j < w; j++) {
+            key = key * 8 + labels[i * w + j];
+        }
+        return key;
     }
 
     /** All images as floats in [0, 1], row-major {@code [N, 4096]}. */

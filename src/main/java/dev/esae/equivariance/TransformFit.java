@@ -6,13 +6,16 @@ import dev.esae.compute.Tensor;
 import dev.esae.nn.Adam;
 import dev.esae.nn.Parameter;
 import dev.esae.train.EpochLoop;
+import dev.esae.train.Lbfgs;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fits the matrix M with {@code M^p ψ(x) ≈ ψ(g^p x)} (SPEC §3), starting from the identity.
+ * Fits the matrix M with {@code M^p ψ(x) ≈ ψ(g^p x)} (SPEC §3), starting from the identity: by
+ * Adam over mini-batches ({@link #fit}, the paper's procedure) or by full-batch L-BFGS on the same
+ * loss ({@link #fitLbfgs}).
  *
  * <p>Per batch of inputs, rows {@code Y_p = ψ(x) (M^T)^p} by repeated products; the loss is
  * {@code Σ_{p=1}^{n-1} mean((Y_p − ψ(g^p x))²)} (each term a mean over batch and dimensions, as the
@@ -37,16 +40,10 @@ public final class TransformFit {
         try (Parameter m = new Parameter(backend, DType.F32, "M", new int[] {d, d}, identity);
              Adam adam = new Adam(backend, List.of(m), config.learningRate());
              Tensor loss = backend.zeros(DType.F32, 1)) {
-            Tensor[] data = new Tensor[n];
-            Tensor[] a = new Tensor[n];
-            Tensor[] y = new Tensor[n];
-            Tensor[] g = new Tensor[n];
-            for (int p = 0; p < n; p++) {
-                data[p] = own(owned, backend.upload(acts.orientation(p), count, d));
-                a[p] = own(owned, backend.zeros(DType.F32, batch, d));
-                y[p] = own(owned, backend.zeros(DType.F32, batch, d));
-                g[p] = own(owned, backend.zeros(DType.F32, batch, d));
-            }
+            Tensor[] data = orientations(backend, acts, owned);
+            Tensor[] a = zeros(backend, n, batch, d, owned);
+            Tensor[] y = zeros(backend, n, batch, d, owned);
+            Tensor[] g = zeros(backend, n, batch, d, owned);
             EpochLoop.Step step = (indices, size, rng, lossSum) -> {
                 Tensor[] av = new Tensor[n];
                 Tensor[] yv = new Tensor[n];
@@ -75,6 +72,103 @@ public final class TransformFit {
                 cycle.close();
             }
         }
+    }
+
+    /**
+     * Full-batch L-BFGS on the loss Adam minimises ({@code Σ_p mean((M^p ψ(x) − ψ(g^p x))²)} over
+     * every input, plus the cycle penalty when {@code cycleWeight} > 0), from the identity, for at
+     * most {@code iterations} iterations. The loss and gradient are computed on the backend in
+     * float32; the L-BFGS state is kept in double on the host. The history holds one row per
+     * iteration (row 0 is not kept: the loss at the identity is the first row's predecessor).
+     *
+     * @param listener told {@code onStart(0, 1, iterations, N)}, {@code onBatch} per iteration and
+     *     {@code onEpoch} once at the end, so a progress bar shows iterations
+     */
+    public static LbfgsResult fitLbfgs(Backend backend, ActivationSet acts, int iterations, int history, float cycleWeight,
+            TrainingListener listener) {
+        int n = acts.order();
+        int d = acts.dim();
+        int count = acts.count();
+        List<Tensor> owned = new ArrayList<>();
+        CyclePenalty cycle = cycleWeight > 0 ? new CyclePenalty(backend, DType.F32, d, n, cycleWeight) : null;
+        try (Tensor m = backend.zeros(DType.F32, d, d); Tensor grad = backend.zeros(DType.F32, d, d);
+             Tensor loss = backend.zeros(DType.F32, 1); Tensor lossSum = backend.zeros(DType.F32, 1)) {
+            // Full batch: the data itself is the batch.
+            Tensor[] a = orientations(backend, acts, owned);
+            Tensor[] y = zeros(backend, n, count, d, owned);
+            Tensor[] g = zeros(backend, n, count, d, owned);
+            float[] host = new float[d * d];
+            Lbfgs.Objective objective = (x, gradient) -> {
+                for (int i = 0; i < host.length; i++) {
+                    host[i] = (float) x[i];
+                }
+                try (Tensor up = backend.upload(host, d, d)) {
+                    backend.copy(up, m);
+                }
+                backend.fill(lossSum, 0f);
+                PowerLoss.forwardBackward(backend, m, grad, a, y, g, loss, lossSum);
+                if (cycle != null) {
+                    cycle.addLossAndGradient(m, grad, lossSum);
+                }
+                float[] gr = backend.download(grad);
+                for (int i = 0; i < gr.length; i++) {
+                    gradient[i] = gr[i];
+                }
+                return backend.download(lossSum)[0];
+            };
+            LossHistory losses = new LossHistory(count);
+            listener.onStart(0, 1, iterations, count);
+            long start = System.nanoTime();
+            long[] last = {start};
+            Lbfgs.Result r = new Lbfgs(objective, history, 0).minimize(
+                    TransformReport.identityDoubles(d), iterations, (it, value) -> {
+                        long now = System.nanoTime();
+                        losses.add(value, (now - last[0]) / 1e9);
+                        last[0] = now;
+                        listener.onBatch(0, it, () -> value);
+                    });
+            if (!Double.isFinite(r.loss())) {
+                throw new dev.esae.InputException("fitting M by L-BFGS: the loss is not finite at the identity (check the activations)");
+            }
+            listener.onEpoch(0, r.loss(), (System.nanoTime() - start) / 1e9);
+            float[] mOut = new float[d * d];
+            for (int i = 0; i < mOut.length; i++) {
+                mOut[i] = (float) r.x()[i];
+            }
+            return new LbfgsResult(mOut, losses, r.iterations(), r.evaluations(), r.stop(), r.losses().get(0));
+        } finally {
+            owned.forEach(Tensor::close);
+            if (cycle != null) {
+                cycle.close();
+            }
+        }
+    }
+
+    /** Curvature pairs L-BFGS keeps by default. */
+    public static final int LBFGS_HISTORY_DEFAULT = 100;
+
+    /**
+     * An L-BFGS fit: M, the loss after each iteration, how many iterations and loss evaluations it
+     * took, why it stopped, and the loss at the identity it started from.
+     */
+    public record LbfgsResult(float[] m, LossHistory history, int iterations, int evaluations, String stop, double startLoss) {}
+
+    /** Each orientation of the activations on the backend, {@code [N, d]}. */
+    private static Tensor[] orientations(Backend backend, ActivationSet acts, List<Tensor> owned) {
+        Tensor[] t = new Tensor[acts.order()];
+        for (int p = 0; p < t.length; p++) {
+            t[p] = own(owned, backend.upload(acts.orientation(p), acts.count(), acts.dim()));
+        }
+        return t;
+    }
+
+    /** {@code n} zero tensors {@code [rows, d]}. */
+    private static Tensor[] zeros(Backend backend, int n, int rows, int d, List<Tensor> owned) {
+        Tensor[] t = new Tensor[n];
+        for (int p = 0; p < n; p++) {
+            t[p] = own(owned, backend.zeros(DType.F32, rows, d));
+        }
+        return t;
     }
 
     private static Tensor own(List<Tensor> owned, Tensor t) {

@@ -1,5 +1,7 @@
 package dev.esae.probe;
 
+import dev.esae.train.Lbfgs;
+
 /**
  * L2-regularised logistic regression (SPEC §5: strength 1e-4), trained to convergence with L-BFGS
  * in double precision.
@@ -7,8 +9,9 @@ package dev.esae.probe;
  * <p>Features are standardised on the training rows (mean 0, standard deviation 1; constant
  * features only centred), so that one strength means the same for every input. The objective is
  * {@code (1/n) Σ log(1 + e^{s_i}) − y_i s_i + (λ/2)‖w‖²} with {@code s = w·x + b} and the
- * intercept not penalised. L-BFGS keeps the last 10 pairs and takes Armijo backtracking steps; it
- * stops when the largest gradient component is below {@code 1e-6}, or after 1000 iterations.
+ * intercept not penalised. L-BFGS ({@link Lbfgs}) keeps the last 10 pairs and takes strong-Wolfe
+ * steps; it stops when the largest gradient component is at most {@code 1e-6}, when no step lowers
+ * the loss, or after 1000 iterations.
  * The objective is strictly convex, so its minimum is unique and the fit does not depend on a
  * seed.
  */
@@ -64,7 +67,7 @@ public final class LogisticProbe implements Probe {
 
         /** Whether L-BFGS met its gradient tolerance. */
         public boolean converged() {
-            return gradientNorm < GRADIENT_TOLERANCE;
+            return gradientNorm <= GRADIENT_TOLERANCE;
         }
     }
 
@@ -79,85 +82,9 @@ public final class LogisticProbe implements Probe {
         double[] scale = new double[cols];
         double[] z = standardise(x, mean, scale);
         Objective f = new Objective(z, n, cols, y, l2);
-        int dim = cols + 1;
-        double[] w = new double[dim];
-        double[] g = new double[dim];
-        double value = f.evaluate(w, g);
-        double[][] sMem = new double[MEMORY][dim];
-        double[][] yMem = new double[MEMORY][dim];
-        double[] rho = new double[MEMORY];
-        double[] alpha = new double[MEMORY];
-        int stored = 0;
-        int newest = -1;
-        double[] dir = new double[dim];
-        double[] wNext = new double[dim];
-        double[] gNext = new double[dim];
-        int it = 0;
-        while (it < MAX_ITERATIONS && maxAbs(g) >= GRADIENT_TOLERANCE) {
-            it++;
-            // Two-loop recursion: dir = −H·g.
-            for (int i = 0; i < dim; i++) {
-                dir[i] = -g[i];
-            }
-            for (int m = 0; m < stored; m++) {
-                int j = Math.floorMod(newest - m, MEMORY);
-                alpha[j] = rho[j] * dot(sMem[j], dir);
-                axpy(-alpha[j], yMem[j], dir);
-            }
-            double gamma = stored == 0 ? 1 / Math.max(1, norm(g)) : dot(sMem[newest], yMem[newest]) / dot(yMem[newest], yMem[newest]);
-            for (int i = 0; i < dim; i++) {
-                dir[i] *= gamma;
-            }
-            for (int m = stored - 1; m >= 0; m--) {
-                int j = Math.floorMod(newest - m, MEMORY);
-                double beta = rho[j] * dot(yMem[j], dir);
-                axpy(alpha[j] - beta, sMem[j], dir);
-            }
-            double slope = dot(g, dir);
-            if (!(slope < 0)) {
-                // Not a descent direction (rounding): restart from steepest descent.
-                stored = 0;
-                double gNorm = Math.max(1, norm(g));
-                for (int i = 0; i < dim; i++) {
-                    dir[i] = -g[i] / gNorm;
-                }
-                slope = dot(g, dir);
-            }
-            double step = 1;
-            double next = Double.NaN;
-            for (int tries = 0; tries < 60; tries++) {
-                for (int i = 0; i < dim; i++) {
-                    wNext[i] = w[i] + step * dir[i];
-                }
-                next = f.evaluate(wNext, gNext);
-                if (next <= value + 1e-4 * step * slope) {
-                    break;
-                }
-                step *= 0.5;
-            }
-            if (!(next <= value)) {
-                break;  // no decrease is possible at double precision: the minimum is reached
-            }
-            double sy = 0;
-            for (int i = 0; i < dim; i++) {
-                sy += (wNext[i] - w[i]) * (gNext[i] - g[i]);
-            }
-            // Keep the pair only with positive curvature, which keeps the implied Hessian positive definite.
-            if (sy > 1e-12) {
-                newest = (newest + 1) % MEMORY;
-                for (int i = 0; i < dim; i++) {
-                    sMem[newest][i] = wNext[i] - w[i];
-                    yMem[newest][i] = gNext[i] - g[i];
-                }
-                rho[newest] = 1 / sy;
-                stored = Math.min(MEMORY, stored + 1);
-            }
-            System.arraycopy(wNext, 0, w, 0, dim);
-            System.arraycopy(gNext, 0, g, 0, dim);
-            value = next;
-        }
-        double[] weights = java.util.Arrays.copyOf(w, cols);
-        return new Model(mean, scale, weights, w[cols], it, maxAbs(g));
+        Lbfgs.Result r = new Lbfgs(f::evaluate, MEMORY, GRADIENT_TOLERANCE).minimize(new double[cols + 1], MAX_ITERATIONS, null);
+        double[] w = r.x();
+        return new Model(mean, scale, java.util.Arrays.copyOf(w, cols), w[cols], r.iterations(), r.gradientMax());
     }
 
     private static double[] standardise(Features x, double[] mean, double[] scale) {
@@ -240,31 +167,5 @@ public final class LogisticProbe implements Probe {
 
     static double sigmoid(double s) {
         return s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static void axpy(double alpha, double[] x, double[] y) {
-        for (int i = 0; i < x.length; i++) {
-            y[i] += alpha * x[i];
-        }
-    }
-
-    private static double norm(double[] a) {
-        return Math.sqrt(dot(a, a));
-    }
-
-    private static double maxAbs(double[] a) {
-        double m = 0;
-        for (double v : a) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
     }
 }

@@ -29,8 +29,14 @@ public record StudyLayout(Path out) {
         return probeData().resolve("acts-" + arch + ".npy");
     }
 
+    /** M fitted by Adam (the paper's procedure). */
     public Path transform(String arch) {
         return out.resolve(arch + "-m");
+    }
+
+    /** M fitted by {@code solver} ({@code adam} or {@code lbfgs}). */
+    public Path transform(String arch, String solver) {
+        return solver.equals("adam") ? transform(arch) : out.resolve(arch + "-m-" + solver);
     }
 
     public Path sae(String arch, SaeKind kind, int k) {

@@ -42,6 +42,7 @@ public final class StudyReport {
     }
 
     /** Reads every output, writes the figures, {@code report.json} and {@code report.md}; returns the JSON object. */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> write() throws IOException {
         Files.createDirectories(layout.figures());
         Map<String, Object> report = new LinkedHashMap<>();
@@ -50,12 +51,38 @@ public final class StudyReport {
                 ? Json.parseObject(Files.readString(layout.timings())) : Map.of();
         report.put("timings_s", timings);
         Map<String, Object> archs = new LinkedHashMap<>();
-        StringBuilder md = new StringBuilder("# esae study report\n\n");
-        md.append("Settings: ").append(Json.write(settings)).append("\n\n");
+        StringBuilder body = new StringBuilder();
+        Map<String, PaperClaims.ModelOutputs> claimInputs = new LinkedHashMap<>();
         for (String arch : StudyLayout.ARCHS) {
-            archs.put(arch, archSection(arch, md));
+            archs.put(arch, archSection(arch, body, claimInputs));
         }
+        Map<String, Object> claims = PaperClaims.evaluate(claimInputs);
+        report.put("claims", claims);
         report.put("models", archs);
+        StringBuilder md = new StringBuilder("# esae study report\n\n");
+        md.append(String.format(Locale.ROOT, "Canonical images: **%s** shapes (%s). Settings: %s%n%n", settings.get("orientations"),
+                "upright".equals(settings.get("orientations")) ? "SPEC §1, the paper's dataset"
+                        : "the identifiability ablation: ψ(x) cannot be told from ψ(g^p x)", Json.write(settings)));
+        Map<String, Object> datasets = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : Map.of("train", layout.data(), "probe", layout.probeData()).entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())).toList()) {
+            Path info = e.getValue().resolve(dev.esae.data.DatasetFiles.INFO);
+            if (Files.isRegularFile(info)) {
+                Map<String, Object> j = Json.parseObject(Files.readString(info));
+                datasets.put(e.getKey(), j);
+                md.append(String.format(Locale.ROOT, "%s set: %s images, %s of them distinct.  %n",
+                        e.getKey().equals("train") ? "Training" : "Probe", j.get("images"), j.get("distinct_images")));
+            }
+        }
+        if (datasets.size() == 2) {
+            int seen = dev.esae.data.DatasetFiles.read(layout.probeData()).imagesAlsoIn(dev.esae.data.DatasetFiles.read(layout.data()));
+            ((Map<String, Object>) datasets.get("probe")).put("also_in_training_set", seen);
+            md.append(String.format(Locale.ROOT, "Probe images that also occur in the training set: %d (the upright shapes allow only "
+                    + "8^4 = 4,096 images, as in the paper's dataset).%n", seen));
+        }
+        report.put("datasets", datasets);
+        md.append('\n').append(PaperClaims.markdown(claims));
+        md.append(body);
         md.append("## Wall time per step\n\n| step | seconds |\n| --- | ---: |\n");
         for (Map.Entry<String, Object> e : timings.entrySet()) {
             md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", e.getKey(), ((Number) e.getValue()).doubleValue()));
@@ -67,7 +94,9 @@ public final class StudyReport {
         return report;
     }
 
-    private Map<String, Object> archSection(String arch, StringBuilder md) throws IOException {
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> archSection(String arch, StringBuilder md, Map<String, PaperClaims.ModelOutputs> claimInputs)
+            throws IOException {
         Map<String, Object> a = new LinkedHashMap<>();
         String name = arch.toUpperCase(Locale.ROOT);
         md.append("## ").append(name).append(" autoencoder\n\n");
@@ -76,18 +105,38 @@ public final class StudyReport {
         a.put("base_final_loss", finalLoss);
         md.append(String.format(Locale.ROOT, "Base model: final training loss %.6g after %d epochs.%n%n", finalLoss, loss.size() - 1));
 
-        Map<String, Object> r2 = Json.parseObject(Files.readString(layout.transform(arch).resolve("r2.json")));
-        a.put("r2", r2);
-        md.append("### M: R² of `M^p ψ(x)` against `ψ(g^p x)`\n\n| fit | mean | std | per p |\n| --- | ---: | ---: | --- |\n");
-        for (String fit : List.of("fitted", "identity", "lstsq")) {
-            if (r2.get(fit) instanceof Map<?, ?> f) {
-                md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s |%n", fit, num(f.get("mean")), num(f.get("std")),
-                        f.get("per_p")));
-            }
+        Map<String, Object> r2BySolver = new LinkedHashMap<>();
+        Map<String, Double> fittedR2 = new LinkedHashMap<>();
+        md.append("### M: R² of `M^p ψ(x)` against `ψ(g^p x)` (training activations)\n\n"
+                + "| fit | mean | std | per p | ‖M^n − I‖_F/√d | budget |\n| --- | ---: | ---: | --- | ---: | --- |\n");
+        Map<String, Object> identity = null;
+        Map<String, Object> lstsq = null;
+        for (String solver : TransformChoice.SOLVERS) {
+            Path dir = layout.transform(arch, solver);
+            Map<String, Object> r2 = Json.parseObject(Files.readString(dir.resolve("r2.json")));
+            r2BySolver.put(solver, r2);
+            Map<?, ?> f = (Map<?, ?>) r2.get("fitted");
+            fittedR2.put(solver, num(f.get("mean")));
+            String budget = solver.equals("adam") ? r2.get("epochs") + " epochs"
+                    : r2.get("iterations") + " iterations (" + r2.get("stop") + ")";
+            md.append(String.format(Locale.ROOT, "| fitted, %s | %.4f | %.4f | %s | %.4g | %s |%n", solver, num(f.get("mean")),
+                    num(f.get("std")), perP(f.get("per_p")), num(r2.get("cycle_error")), budget));
+            identity = identity == null ? (Map<String, Object>) r2.get("identity") : identity;
+            lstsq = lstsq == null ? (Map<String, Object>) r2.get("lstsq") : lstsq;
         }
-        md.append(String.format(Locale.ROOT, "%n`‖M^n − I‖_F/√d` = %.4g.%n%n", num(r2.get("cycle_error"))));
-        copy(layout.transform(arch).resolve("r2.png"), layout.figures().resolve("r2-" + arch + ".png"));
+        for (Map.Entry<String, Map<String, Object>> e : Map.of("identity", identity, "least squares (p = 1, powered)", lstsq)
+                .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | | |%n", e.getKey(), num(e.getValue().get("mean")),
+                    num(e.getValue().get("std")), perP(e.getValue().get("per_p"))));
+        }
+        TransformChoice chosen = TransformChoice.best(layout, arch);
+        a.put("r2", r2BySolver);
+        a.put("m_for_equivariant_sae", Map.of("solver", chosen.solver(), "r2", chosen.r2()));
+        md.append(String.format(Locale.ROOT, "%nThe equivariant SAEs use the %s fit (the higher training R², %.4f).%n%n", chosen.solver(),
+                chosen.r2()));
+        r2Chart(arch, r2BySolver, identity, lstsq, layout.figures().resolve("r2-" + arch + ".png"));
         md.append("![R² per p](figures/r2-").append(arch).append(".png)\n\n");
+        double identityR2 = num(identity.get("mean"));
 
         List<Map<String, Object>> saes = new ArrayList<>();
         md.append("### SAEs\n\n| kind | K | MSE | FVU | L0 | L1 | dead |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -141,6 +190,7 @@ public final class StudyReport {
 
         List<String> frontier = Files.readAllLines(layout.frontierOut(arch).resolve(Frontier.CSV));
         List<Map<String, Object>> points = new ArrayList<>();
+        List<Frontier.Point> framePoints = new ArrayList<>();
         md.append("\n### Frontier: spliced MSE against mean L1 of z\n\n| SAE | L1 | spliced MSE | base MSE |\n| --- | ---: | ---: | ---: |\n");
         for (String line : frontier.subList(1, frontier.size())) {
             String[] f = line.split(",");
@@ -153,9 +203,12 @@ public final class StudyReport {
             p.put("spliced_mse", Double.parseDouble(f[5]));
             p.put("base_mse", Double.parseDouble(f[6]));
             points.add(p);
+            framePoints.add(new Frontier.Point(f[0], f[1], Integer.parseInt(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]), Double.parseDouble(f[6])));
             md.append(String.format(Locale.ROOT, "| %s K=%s | %s | %s | %s |%n", f[1], f[2], f[4], f[5], f[6]));
         }
         a.put("frontier", points);
+        claimInputs.put(arch, new PaperClaims.ModelOutputs(fittedR2, identityR2, rows, framePoints));
         copy(layout.frontierOut(arch).resolve(Frontier.PNG), layout.figures().resolve("frontier-" + arch + ".png"));
         md.append("\n![frontier](figures/frontier-").append(arch).append(".png)\n\n");
 
@@ -170,6 +223,40 @@ public final class StudyReport {
             md.append("![decoded features](figures/features-").append(arch).append(".png)\n\n");
         }
         return a;
+    }
+
+    /** R² per p of both solvers' M, the least-squares map and the identity, in one chart. */
+    @SuppressWarnings("unchecked")
+    private static void r2Chart(String arch, Map<String, Object> r2BySolver, Map<String, Object> identity, Map<String, Object> lstsq,
+            Path file) throws IOException {
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : r2BySolver.entrySet()) {
+            series.put("fitted M, " + e.getKey(), doubles(((Map<String, Object>) ((Map<String, Object>) e.getValue()).get("fitted")).get("per_p")));
+        }
+        series.put("least squares (p = 1, powered)", doubles(lstsq.get("per_p")));
+        series.put("identity", doubles(identity.get("per_p")));
+        double low = 0;
+        for (List<Double> l : series.values()) {
+            for (double v : l) {
+                low = Math.min(low, Math.floor(v * 10) / 10);
+            }
+        }
+        // Far-negative R² (a powered least-squares map can diverge) would squash the bars that matter.
+        low = Math.max(low, -2);
+        List<String> cats = new ArrayList<>();
+        for (int p = 1; p <= series.values().iterator().next().size(); p++) {
+            cats.add("p = " + p);
+        }
+        Charts.groupedBars(file, arch.toUpperCase(Locale.ROOT) + ": how well M^p predicts the activations of g^p x", "power p",
+                "R² (mean over dimensions)", cats, series, low, 1.05);
+    }
+
+    private static List<Double> doubles(Object list) {
+        List<Double> out = new ArrayList<>();
+        for (Object v : (List<?>) list) {
+            out.add(num(v));
+        }
+        return out;
     }
 
     private void probeChart(List<ProbeSummary.Row> rows, String probe, int length, ProbeInput input, String arch, Path file) throws IOException {
@@ -239,6 +326,16 @@ public final class StudyReport {
         }
         out.add(cur.toString());
         return out;
+    }
+
+    private static String perP(Object list) {
+        List<String> out = new ArrayList<>();
+        if (list instanceof List<?> l) {
+            for (Object v : l) {
+                out.add(String.format(Locale.ROOT, "%.4f", num(v)));
+            }
+        }
+        return "[" + String.join(", ", out) + "]";
     }
 
     private static double num(Object o) {

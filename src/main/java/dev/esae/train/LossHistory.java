@@ -54,7 +54,12 @@ public final class LossHistory {
 
     /** Writes {@code epoch,loss}, one row per epoch, atomically. */
     public void writeCsv(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("epoch,loss\n");
+        writeCsv(file, "epoch");
+    }
+
+    /** Writes {@code UNIT,loss}, one row per epoch or iteration ({@code unit}), atomically. */
+    public void writeCsv(Path file, String unit) throws IOException {
+        StringBuilder sb = new StringBuilder(unit + ",loss\n");
         for (int i = 0; i < losses.size(); i++) {
             sb.append(String.format(Locale.ROOT, "%d,%.8g%n", i + 1, losses.get(i)));
         }

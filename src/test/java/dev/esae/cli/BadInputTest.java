@@ -202,6 +202,9 @@ class BadInputTest {
         t.add(c("unknown kind", "--arch: expected mlp or cnn, got 'vit'", "train-base", "--arch", "vit", "--data", p("data"), "--out", p("o")));
         t.add(c("unknown kind", "--probes: expected knn, logreg or xgboost, got 'svm'", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--probes", "svm", "--out", p("o")));
         t.add(c("unknown kind", "--preset: expected tiny, quick or paper, got 'huge'", "reproduce", "--preset", "huge", "--out", p("o")));
+        t.add(c("unknown kind", "--orientations: expected upright or random, got 'tilted'", "dataset", "--n", "4", "--orientations", "tilted", "--out", p("o")));
+        t.add(c("unknown kind", "--orientations: expected upright or random, got 'tilted'", "reproduce", "--orientations", "tilted", "--out", p("o")));
+        t.add(c("unknown kind", "--solver: expected adam or lbfgs, got 'sgd'", "fit-m", "--acts", acts, "--solver", "sgd", "--out", p("o")));
         t.add(c("unknown kind", "--stage: expected", "bench", "--stage", "gpt"));
         t.add(c("unknown kind", "--device", "--device", "tpu", "doctor"));
         t.add(c("unknown command", "Unmatched argument", "train-everything"));

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,17 +98,28 @@ class CliTest {
     @Test
     void anIndependentNumpyCheckAcceptsTheDatasetAndCatchesACorruptLabel() throws IOException {
         dev.esae.testutil.Python.assumeNumpy();
+        String script = Path.of("scripts/verify-dataset.py").toAbsolutePath().toString();
+        Path random = dir.resolve("random");
+        assertEquals(0, esae("dataset", "--n", "400", "--orientations", "random", "--out", random.toString()).code());
+        String okRandom = dev.esae.testutil.Python.check("import runpy, sys; sys.argv = ['verify', '" + random + "']; runpy.run_path('"
+                + script + "', run_name='__main__')");
+        assertTrue(okRandom.contains("verify-dataset: ok: 400 randomly oriented images, ") && okRandom.contains(", 28 of 28"), okRandom);
+
         Path out = dir.resolve("checked");
         assertEquals(0, esae("dataset", "--n", "400", "--out", out.toString()).code());
-        String script = Path.of("scripts/verify-dataset.py").toAbsolutePath().toString();
         String check = "import runpy, sys; sys.argv = ['verify', '" + out + "']; runpy.run_path('" + script + "', run_name='__main__')";
         String ok = dev.esae.testutil.Python.check(check);
-        assertTrue(ok.contains("verify-dataset: ok: 400 images, 28 of 28"), ok);
+        assertTrue(ok.contains("verify-dataset: ok: 400 upright images") && ok.contains(", 8 of 28"), ok);
         // Swap one quadrant's orientation label: the image no longer matches it.
         int[] labels = Npy.read(out.resolve("labels.npy")).toInts();
         labels[1] = (labels[1] + 1) % dev.esae.data.ShapeKind.of(labels[0]).orbitSize();
         Npy.write(out.resolve("labels.npy"), HostArray.ofInts(labels, 400, 4, 2));
         dev.esae.testutil.Python.Result bad = dev.esae.testutil.Python.run(check);
+        assertEquals(1, bad.exitCode(), bad.output());
+        assertTrue(bad.output().contains("FAIL: dataset.json says upright"), bad.output());
+        // Without its record the pixels still give the swapped label away.
+        Files.delete(out.resolve("dataset.json"));
+        bad = dev.esae.testutil.Python.run(check);
         assertEquals(1, bad.exitCode(), bad.output());
         assertTrue(bad.output().contains("FAIL"), bad.output());
     }
@@ -146,6 +158,18 @@ class CliTest {
         Run a = esae("activations", "--model", model.toString(), "--data", data.toString(), "--out", acts.toString());
         assertEquals(0, a.code(), a.err());
         assertEquals("float32[40, 4, 256]", Npy.read(acts).describe());
+        // The dataset's orientations travel with the model, the activations and M.
+        assertEquals("upright", dev.esae.io.Json.parseObject(Files.readString(model.resolve("config.json"))).get("orientations"));
+        assertEquals("upright", dev.esae.base.ActivationsInfo.orientations(acts));
+        Path m = dir.resolve("m");
+        Run fit = esae("fit-m", "--solver", "lbfgs", "--iterations", "5", "--acts", acts.toString(), "--out", m.toString());
+        assertEquals(0, fit.code(), fit.err());
+        Map<String, Object> r2 = dev.esae.io.Json.parseObject(Files.readString(m.resolve("r2.json")));
+        assertEquals("upright", r2.get("orientations"));
+        assertEquals("lbfgs", r2.get("solver"));
+        assertEquals(6, Files.readAllLines(m.resolve("loss.csv")).size(), "a header and a row per iteration");
+        assertTrue(Files.readAllLines(m.resolve("loss.csv")).get(0).equals("iteration,loss"));
+        assertTrue(fit.out().startsWith("fitted M by lbfgs"), fit.out());
     }
 
     @Test

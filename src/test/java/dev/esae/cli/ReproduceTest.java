@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.esae.data.DatasetFiles;
+import dev.esae.data.Orientations;
 import dev.esae.io.Json;
+import dev.esae.io.Npy;
+import dev.esae.report.StudyLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +28,7 @@ class ReproduceTest {
         Path out = dir.resolve("study");
         CliTest.Run r = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("reproduce tiny: 46 step(s) run, 0 skipped"), r.out());
+        assertTrue(r.out().contains("reproduce tiny: 48 step(s) run, 0 skipped"), r.out());
 
         Map<String, Object> report = Json.parseObject(Files.readString(out.resolve("report.json")));
         assertEquals(true, report.get("complete"));
@@ -33,8 +37,16 @@ class ReproduceTest {
             Map<?, ?> m = (Map<?, ?>) models.get(arch);
             double loss = ((Number) m.get("base_final_loss")).doubleValue();
             assertTrue(loss > 0 && loss < 1, arch + " loss " + loss);
-            Map<?, ?> r2 = (Map<?, ?>) ((Map<?, ?>) m.get("r2")).get("fitted");
-            assertTrue(Double.isFinite(((Number) r2.get("mean")).doubleValue()));
+            // Both solvers fitted M; the equivariant SAEs were given the one with the higher training R².
+            Map<?, ?> bySolver = (Map<?, ?>) m.get("r2");
+            assertEquals(List.of("adam", "lbfgs"), List.copyOf(bySolver.keySet()));
+            double adam = ((Number) ((Map<?, ?>) ((Map<?, ?>) bySolver.get("adam")).get("fitted")).get("mean")).doubleValue();
+            double lbfgs = ((Number) ((Map<?, ?>) ((Map<?, ?>) bySolver.get("lbfgs")).get("fitted")).get("mean")).doubleValue();
+            assertTrue(Double.isFinite(adam) && Double.isFinite(lbfgs), bySolver.toString());
+            String chosen = (String) ((Map<?, ?>) m.get("m_for_equivariant_sae")).get("solver");
+            assertEquals(lbfgs > adam ? "lbfgs" : "adam", chosen);
+            Map<String, Object> cfg = Json.parseObject(Files.readString(out.resolve("sae").resolve(arch + "-equivariant-k8").resolve("cfg.json")));
+            assertEquals(out.resolve(arch + (chosen.equals("adam") ? "-m" : "-m-lbfgs")) + " (M)", cfg.get("transform"));
             List<?> saes = (List<?>) m.get("saes");
             assertEquals(15, saes.size());
             for (Object o : saes) {
@@ -65,7 +77,18 @@ class ReproduceTest {
                 "features-mlp", "features-cnn")) {
             assertTrue(ImageIO.read(out.resolve("figures").resolve(f + ".png").toFile()).getWidth() > 100, f);
         }
+        // The paper's claims, each with a verdict computed from this run (a tiny run need not uphold them).
+        Map<?, ?> claims = (Map<?, ?>) report.get("claims");
+        assertEquals(List.of("R1", "R2a", "R2b", "R3a", "R3b"), List.copyOf(claims.keySet()));
+        for (Object c : claims.values()) {
+            Map<?, ?> claim = (Map<?, ?>) c;
+            assertTrue(List.of("holds", "does not hold").contains(claim.get("verdict")), claim.toString());
+            assertEquals(java.util.Set.of("mlp", "cnn"), ((Map<?, ?>) claim.get("models")).keySet());
+        }
+        assertEquals("upright", ((Map<?, ?>) report.get("settings")).get("orientations"));
+        assertEquals("upright", ((Map<?, ?>) ((Map<?, ?>) report.get("datasets")).get("train")).get("orientations"));
         String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## The paper's claims, checked on this run") && md.contains("| R2b: "), md);
         assertTrue(md.contains("## CNN autoencoder") && md.contains("![frontier](figures/frontier-cnn.png)"), md);
         String html = Files.readString(out.resolve("atlas.html"));
         assertTrue(html.strip().endsWith("</html>") && html.contains("data:image/png;base64,") && html.contains("sortAll('cls')"));
@@ -73,23 +96,45 @@ class ReproduceTest {
 
         CliTest.Run again = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("reproduce tiny: 0 step(s) run, 46 skipped"), again.out());
+        assertTrue(again.out().contains("reproduce tiny: 0 step(s) run, 48 skipped"), again.out());
 
         // A damaged output is found by reading it back, and only that step runs again.
         Files.writeString(out.resolve("sae").resolve("cnn-topk-k16").resolve("metrics.json"), "{not json");
         CliTest.Run repaired = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
         assertEquals(0, repaired.code(), repaired.err());
         assertTrue(repaired.out().contains("train-sae cnn topk k=16: done"), repaired.out());
-        assertTrue(repaired.out().contains("1 step(s) run, 45 skipped"), repaired.out());
+        assertTrue(repaired.out().contains("1 step(s) run, 47 skipped"), repaired.out());
 
         CliTest.Run other = CliTest.esae("reproduce", "--preset", "quick", "--out", out.toString());
         assertEquals(2, other.code());
         assertTrue(other.err().contains("holds a study with other settings"), other.err());
+        CliTest.Run ablation = CliTest.esae("reproduce", "--preset", "tiny", "--orientations", "random", "--out", out.toString());
+        assertEquals(2, ablation.code());
+        assertTrue(ablation.err().contains("holds a study with other settings") && ablation.err().contains("\"orientations\":\"upright\""),
+                ablation.err());
 
         // The study's files name their inputs by path, so the crashed run goes to the same path.
         Path reference = dir.resolve("reference");
         Files.move(out, reference);
         killedMidStudyResumesToTheSameBytes(reference, out);
+    }
+
+    @Test
+    void theRandomOrientationAblationDrawsBothSetsWithRandomOrientationsAndAnUprightFolderIsRedrawn() throws IOException {
+        StudyLayout layout = new StudyLayout(dir.resolve("ablation"));
+        StudyPlan.Esae esae = args -> CliTest.esae(args.toArray(String[]::new)).code();
+        List<StudyPlan.Step> steps = new StudyPlan(Preset.TINY, Orientations.RANDOM, layout, esae).steps();
+        for (StudyPlan.Step s : steps.subList(0, 2)) {
+            assertFalse(s.done().done());
+            assertEquals(0, s.run().run());
+            assertTrue(s.done().done(), s.name());
+        }
+        assertEquals(Orientations.RANDOM, DatasetFiles.orientations(layout.data()));
+        assertEquals(Orientations.RANDOM, DatasetFiles.orientations(layout.probeData()));
+        assertTrue(java.util.Arrays.stream(Npy.read(layout.data().resolve("labels.npy")).toInts()).anyMatch(v -> v != 0));
+        // The upright study's plan does not take the ablation's dataset for its own.
+        List<StudyPlan.Step> upright = new StudyPlan(Preset.TINY, Orientations.UPRIGHT, layout, esae).steps();
+        assertFalse(upright.get(0).done().done());
     }
 
     /**

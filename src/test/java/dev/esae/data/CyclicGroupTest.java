@@ -58,8 +58,31 @@ class CyclicGroupTest {
     }
 
     @Test
+    void onUprightDataTheOrientationAfterGToThePIsPModuloTheOrbitAndTheLabelsMatchARedrawing() {
+        ShapesDataset data = ShapesDataset.generate(200, 4, catalog);
+        for (int i = 0; i < data.size(); i++) {
+            int[] canonical = data.labels(i);
+            for (int p = 0; p < 4; p++) {
+                int[] seen = CyclicGroup.C4.actOnLabels(canonical, p);
+                assertArrayEquals(ShapesDataset.render(seen, catalog), CyclicGroup.C4.actOnImage(data.image(i), ShapesDataset.SIZE, p),
+                        "image " + i + " at g^" + p);
+                for (int q = 0; q < 4; q++) {
+                    int from = ((q - p) % 4 + 4) % 4;
+                    assertEquals(canonical[2 * from], seen[2 * q], "shape moved from quadrant " + from + " to " + q);
+                    assertEquals(p % ShapeKind.of(seen[2 * q]).orbitSize(), seen[2 * q + 1], "orientation after g^" + p);
+                }
+            }
+        }
+    }
+
+    @Test
     void gToTheNIsTheIdentityOnImagesAndLabels() {
-        ShapesDataset data = ShapesDataset.generate(20, 3, catalog);
+        for (Orientations o : Orientations.values()) {
+            gToTheNIsTheIdentity(ShapesDataset.generate(20, 3, catalog, o));
+        }
+    }
+
+    private void gToTheNIsTheIdentity(ShapesDataset data) {
         for (CyclicGroup g : new CyclicGroup[] {CyclicGroup.C4, new CyclicGroup(2)}) {
             for (int i = 0; i < data.size(); i++) {
                 byte[] img = data.image(i);

@@ -35,9 +35,65 @@ class ShapesDatasetTest {
     }
 
     @Test
+    void randomOrientationsKeepTheBytesOfEarlierVersions() throws Exception {
+        // SHA-256 of images and labels that esae 4166447 (before the upright default) drew with --n 300 --seed 7.
+        ShapesDataset d = ShapesDataset.generate(300, 7, catalog, Orientations.RANDOM);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        assertEquals("1b98efe18ae4694a6abcb8bc644b89848ac3e4ea9f712be0088e9fe571a520e6",
+                java.util.HexFormat.of().formatHex(sha.digest(d.imagesArray().toUnsignedBytes())));
+        java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(300 * 8 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int v : d.labelsArray().toInts()) {
+            labels.putInt(v);
+        }
+        assertEquals("1424754176f196e37854ea7c725704c8b08274f73dbe1bf950041c1c8e923bf8",
+                java.util.HexFormat.of().formatHex(sha.digest(labels.array())));
+        assertEquals(Orientations.RANDOM, d.orientations());
+    }
+
+    @Test
+    void uprightImagesHoldEveryShapeInOrientationZeroWithTheSamePixelsEverywhere() {
+        int n = 3000;
+        ShapesDataset up = ShapesDataset.generate(n, 5, catalog);
+        ShapesDataset random = ShapesDataset.generate(n, 5, catalog, Orientations.RANDOM);
+        assertEquals(Orientations.UPRIGHT, up.orientations());
+        int[] shapeCounts = new int[8];
+        for (int i = 0; i < n; i++) {
+            int[] l = up.labels(i);
+            int[] lr = random.labels(i);
+            byte[] img = up.image(i);
+            for (int q = 0; q < 4; q++) {
+                assertEquals(0, l[2 * q + 1], "image " + i + " quadrant " + q + " is not upright");
+                assertEquals(lr[2 * q], l[2 * q], "the same seed puts the same shapes in the same places under both choices");
+                shapeCounts[l[2 * q]]++;
+                // The quadrant's pixels are the upright patch of its shape, whatever the image and the quadrant.
+                byte[] patch = catalog.patch(l[2 * q], 0);
+                int r0 = q == 2 || q == 3 ? 32 : 0;
+                int c0 = q == 1 || q == 2 ? 32 : 0;
+                for (int r = 0; r < 32; r++) {
+                    assertArrayEquals(Arrays.copyOfRange(patch, r * 32, r * 32 + 32),
+                            Arrays.copyOfRange(img, (r0 + r) * 64 + c0, (r0 + r) * 64 + c0 + 32), "image " + i + " quadrant " + q);
+                }
+            }
+        }
+        for (int s = 0; s < 8; s++) {
+            assertTrue(Math.abs(shapeCounts[s] - n * 4 / 8.0) < 250, "shape " + s + ": " + shapeCounts[s]);
+        }
+        // 8^4 possible upright images: 3,000 draws repeat some (expected distinct: 4096 (1 - e^(-3000/4096)) ~ 2,120).
+        int distinct = up.distinctImages();
+        assertTrue(distinct > 2000 && distinct < 2250, "distinct upright images: " + distinct);
+        assertTrue(random.distinctImages() > 2990, "random orientations rarely repeat: " + random.distinctImages());
+        // A probe set of another seed mostly repeats training images when upright, almost never when random.
+        ShapesDataset probe = ShapesDataset.generate(500, 6, catalog);
+        int seen = probe.imagesAlsoIn(up);
+        assertTrue(seen > 200 && seen < 350, "upright probe images also in training: " + seen);  // ~500 (1 - e^(-3000/4096)) = 260
+        assertTrue(ShapesDataset.generate(500, 6, catalog, Orientations.RANDOM).imagesAlsoIn(random) < 10);
+        assertEquals(probe.size(), probe.imagesAlsoIn(probe));
+    }
+
+    @Test
     void imagesAreDrawnFromTheirLabelsAndChoicesAreUniform() {
         int n = 4000;
-        ShapesDataset d = ShapesDataset.generate(n, 0, catalog);
+        ShapesDataset d = ShapesDataset.generate(n, 0, catalog, Orientations.RANDOM);
         int[] shapeCounts = new int[8];
         int[][] orientationCounts = new int[8][4];
         for (int i = 0; i < n; i++) {
@@ -64,6 +120,25 @@ class ShapesDatasetTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aDatasetFolderRecordsItsOrientationsAndIsRefusedWhenItsRecordDisagreesWithItsLabels(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        ShapesDataset random = ShapesDataset.generate(40, 2, catalog, Orientations.RANDOM);
+        DatasetFiles.write(dir, random, catalog, 2);
+        String info = java.nio.file.Files.readString(dir.resolve(DatasetFiles.INFO));
+        assertTrue(info.contains("\"orientations\": \"random\"") && info.contains("\"distinct_images\": 40"), info);
+        assertEquals(Orientations.RANDOM, DatasetFiles.orientations(dir));
+        java.nio.file.Files.writeString(dir.resolve(DatasetFiles.INFO), info.replace("random", "upright"));
+        InputException e = assertThrows(InputException.class, () -> DatasetFiles.read(dir));
+        assertTrue(e.getMessage().contains("says the shapes are upright") && e.getMessage().contains("labels.npy"), e.getMessage());
+        java.nio.file.Files.writeString(dir.resolve(DatasetFiles.INFO), "{\"orientations\": 3}");
+        e = assertThrows(InputException.class, () -> DatasetFiles.orientations(dir));
+        assertTrue(e.getMessage().contains("expected \"orientations\": \"upright\" or \"random\""), e.getMessage());
+        // A folder of an older version has no dataset.json: its labels tell.
+        java.nio.file.Files.delete(dir.resolve(DatasetFiles.INFO));
+        assertEquals(Orientations.RANDOM, DatasetFiles.orientations(dir));
     }
 
     @Test

@@ -1,0 +1,262 @@
+package dev.esae.report;
+
+import dev.esae.probe.ProbeInput;
+import dev.esae.probe.ProbeSummary;
+import dev.esae.probe.ProbeTask;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The paper's claims (SPEC §5), each checked from one study's own outputs with the numbers it rests
+ * on and a verdict, per model and over both:
+ *
+ * <ul>
+ *   <li>R1: the fitted M explains ψ(g^p x): R² ≥ {@value #R1_MIN} (the better solver) and far beyond the
+ *       identity (at most half the identity's unexplained variance, {@code 1 − R²}).
+ *   <li>R2a: on latents, the invariant/equivariant SAEs (one encoder) are best on the S tasks.
+ *   <li>R2b: on truncated reconstructions, the equivariant SAE is best over all tasks.
+ *   <li>R3a: the equivariant SAE's spliced loss is below the invariant SAE's (the effect of M).
+ *   <li>R3b: the regular SAEs are sparser (lower mean L1 of z) than the equivariant one at the same
+ *       K. "Regular" as the paper's Section 4 defines it: "two regular TopK SAEs (linear encoder and
+ *       decoder)", i.e. topk and wide; the two-layer SAE's L1 is reported beside them.
+ * </ul>
+ *
+ * Probing claims use, as the paper's Section 4 does, the best of the probes per task at the longest
+ * probed L, averaged over a task group; "best" is strict (a tie does not hold), and a claim holds for
+ * a model only when it holds at every K it is measured at. XGBoost alone is reported beside it.
+ */
+public final class PaperClaims {
+    public static final double R1_MIN = 0.98;
+    public static final String HOLDS = "holds";
+    public static final String FAILS = "does not hold";
+    /** The paper's "regular TopK SAEs (linear encoder and decoder)". */
+    static final List<String> REGULAR = List.of("topk", "wide");
+
+    /** What one model's outputs give the claims. */
+    public record ModelOutputs(Map<String, Double> fittedR2BySolver, double identityR2, List<ProbeSummary.Row> probing,
+            List<Frontier.Point> frontier) {}
+
+    private PaperClaims() {}
+
+    /** The claims object of report.json: per claim its statement, verdict, per-model verdicts and numbers. */
+    public static Map<String, Object> evaluate(Map<String, ModelOutputs> models) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("R1", claim("the fitted M explains ψ(g^p x): R² >= " + R1_MIN + " and at most half the identity's 1 - R²",
+                models, PaperClaims::r1));
+        claims.put("R2a", claim("on latents (best probe, L = max), the invariant/equivariant SAE is best on the S tasks", models,
+                m -> probing(m, ProbeInput.LATENTS, ProbeTask.Group.S, List.of("invariant", "equivariant"),
+                        List.of("topk", "wide", "twolayer"))));
+        claims.put("R2b", claim("on truncated reconstructions (best probe, L = max), the equivariant SAE is best over all tasks",
+                models, m -> probing(m, ProbeInput.RECONSTRUCTION, null, List.of("equivariant"),
+                        List.of("topk", "wide", "twolayer", "invariant"))));
+        claims.put("R3a", claim("the equivariant SAE's spliced MSE is below the invariant SAE's at the same K", models,
+                PaperClaims::r3a));
+        claims.put("R3b", claim("the regular SAEs (linear encoder: topk, wide) have a lower mean L1 of z than the equivariant SAE at "
+                + "the same K", models, PaperClaims::r3b));
+        return claims;
+    }
+
+    /** One model's part of a claim: its verdict and its numbers. */
+    private record Part(boolean holds, Map<String, Object> numbers) {}
+
+    private interface Check {
+        Part of(ModelOutputs m);
+    }
+
+    private static Map<String, Object> claim(String statement, Map<String, ModelOutputs> models, Check check) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("statement", statement);
+        Map<String, Object> per = new LinkedHashMap<>();
+        boolean all = !models.isEmpty();
+        for (Map.Entry<String, ModelOutputs> e : models.entrySet()) {
+            Part p = check.of(e.getValue());
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("verdict", verdict(p.holds));
+            part.putAll(p.numbers);
+            per.put(e.getKey(), part);
+            all &= p.holds;
+        }
+        c.put("verdict", verdict(all));
+        c.put("models", per);
+        return c;
+    }
+
+    private static String verdict(boolean holds) {
+        return holds ? HOLDS : FAILS;
+    }
+
+    private static Part r1(ModelOutputs m) {
+        String solver = null;
+        double best = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, Double> e : m.fittedR2BySolver().entrySet()) {
+            if (solver == null || e.getValue() > best) {
+                solver = e.getKey();
+                best = e.getValue();
+            }
+        }
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("r2_by_solver", m.fittedR2BySolver());
+        n.put("best_solver", solver);
+        n.put("r2", best);
+        n.put("identity_r2", m.identityR2());
+        boolean holds = best >= R1_MIN && 1 - best <= 0.5 * (1 - m.identityR2());
+        return new Part(holds, n);
+    }
+
+    /**
+     * Per probed K: the group's (or all tasks' when {@code group} is null) mean best-probe F1 of
+     * each kind; holds when the best of {@code favoured} beats every kind of {@code others}.
+     */
+    private static Part probing(ModelOutputs m, ProbeInput input, ProbeTask.Group group, List<String> favoured, List<String> others) {
+        int length = m.probing().stream().filter(r -> r.input() == input).mapToInt(ProbeSummary.Row::length).max().orElse(0);
+        List<Integer> ks = m.probing().stream().filter(r -> r.input() == input).map(ProbeSummary.Row::k).distinct().sorted().toList();
+        List<Map<String, Object>> perK = new ArrayList<>();
+        boolean holds = !ks.isEmpty();
+        for (int k : ks) {
+            Map<String, Double> best = scores(m, input, group, length, k, ProbeSummary.BEST);
+            Map<String, Double> xgb = scores(m, input, group, length, k, "xgboost");
+            double fav = max(best, favoured);
+            double other = max(best, others);
+            boolean ok = fav > other && best.keySet().containsAll(favoured) && best.keySet().containsAll(others);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("k", k);
+            row.put("L", length);
+            row.put("best_probe", best);
+            if (!xgb.isEmpty()) {
+                row.put("xgboost", xgb);
+            }
+            row.put("margin", fav - other);
+            row.put("holds", ok);
+            perK.add(row);
+            holds &= ok;
+        }
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("group", group == null ? "all" : group.name());
+        n.put("per_k", perK);
+        return new Part(holds, n);
+    }
+
+    private static Map<String, Double> scores(ModelOutputs m, ProbeInput input, ProbeTask.Group group, int length, int k, String probe) {
+        Map<String, Double> s = new LinkedHashMap<>();
+        for (ProbeSummary.Row r : m.probing()) {
+            if (r.input() == input && r.length() == length && r.k() == k && r.probe().equals(probe)) {
+                s.put(r.kind(), group == null ? r.all() : r.groups().get(group));
+            }
+        }
+        return s;
+    }
+
+    private static double max(Map<String, Double> scores, List<String> kinds) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (String kind : kinds) {
+            Double v = scores.get(kind);
+            if (v != null) {
+                m = Math.max(m, v);
+            }
+        }
+        return m;
+    }
+
+    private static Part r3a(ModelOutputs m) {
+        return frontier(m, (eq, others) -> {
+            Frontier.Point inv = others.get("invariant");
+            return inv != null && eq.splicedMse() < inv.splicedMse();
+        }, Frontier.Point::splicedMse, List.of("invariant", "equivariant"), "spliced_mse");
+    }
+
+    private static Part r3b(ModelOutputs m) {
+        return frontier(m, (eq, others) -> REGULAR.stream().allMatch(k -> others.containsKey(k) && others.get(k).l1() < eq.l1()),
+                Frontier.Point::l1, List.of("topk", "wide", "twolayer", "equivariant"), "l1");
+    }
+
+    private interface PointTest {
+        boolean holds(Frontier.Point equivariant, Map<String, Frontier.Point> byKind);
+    }
+
+    /** Per K of the frontier: the named value of each listed kind, and whether {@code test} holds. */
+    private static Part frontier(ModelOutputs m, PointTest test, java.util.function.ToDoubleFunction<Frontier.Point> value,
+            List<String> shown, String what) {
+        Map<Integer, Map<String, Frontier.Point>> byK = new java.util.TreeMap<>();
+        for (Frontier.Point p : m.frontier()) {
+            byK.computeIfAbsent(p.k(), k -> new LinkedHashMap<>()).put(p.kind(), p);
+        }
+        List<Map<String, Object>> perK = new ArrayList<>();
+        boolean holds = !byK.isEmpty();
+        for (Map.Entry<Integer, Map<String, Frontier.Point>> e : byK.entrySet()) {
+            Frontier.Point eq = e.getValue().get("equivariant");
+            boolean ok = eq != null && test.holds(eq, e.getValue());
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (String kind : shown) {
+                Frontier.Point p = e.getValue().get(kind);
+                if (p != null) {
+                    values.put(kind, value.applyAsDouble(p));
+                }
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("k", e.getKey());
+            row.put(what, values);
+            row.put("holds", ok);
+            perK.add(row);
+            holds &= ok;
+        }
+        return new Part(holds, Map.of("per_k", perK));
+    }
+
+    /** The claims section of report.md. */
+    @SuppressWarnings("unchecked")
+    public static String markdown(Map<String, Object> claims) {
+        StringBuilder md = new StringBuilder("## The paper's claims, checked on this run\n\n");
+        md.append("Computed from this study's own outputs (report.json `claims`); probing claims use the best of the probes per task "
+                + "at the longest L, averaged over the group, as the paper's Section 4 does (XGBoost alone in brackets).\n\n");
+        md.append("| claim | verdict | MLP | CNN | numbers |\n| --- | --- | --- | --- | --- |\n");
+        for (Map.Entry<String, Object> e : claims.entrySet()) {
+            Map<String, Object> c = (Map<String, Object>) e.getValue();
+            Map<String, Object> models = (Map<String, Object>) c.get("models");
+            StringBuilder nums = new StringBuilder();
+            List<String> verdicts = new ArrayList<>();
+            for (String model : StudyLayout.ARCHS) {
+                Map<String, Object> part = (Map<String, Object>) models.get(model);
+                verdicts.add(part == null ? "–" : (String) part.get("verdict"));
+                if (part != null) {
+                    if (nums.length() > 0) {
+                        nums.append("; ");
+                    }
+                    nums.append(model.toUpperCase(Locale.ROOT)).append(": ").append(numbers(e.getKey(), part));
+                }
+            }
+            md.append(String.format(Locale.ROOT, "| %s: %s | **%s** | %s | %s | %s |%n", e.getKey(), c.get("statement"), c.get("verdict"),
+                    verdicts.get(0), verdicts.get(1), nums));
+        }
+        return md.append('\n').toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String numbers(String claim, Map<String, Object> part) {
+        if (claim.equals("R1")) {
+            return String.format(Locale.ROOT, "R² %.4f (%s; %s), identity %.4f", part.get("r2"), part.get("best_solver"),
+                    fmt((Map<String, Object>) part.get("r2_by_solver"), "%.4f"), part.get("identity_r2"));
+        }
+        List<String> ks = new ArrayList<>();
+        for (Map<String, Object> row : (List<Map<String, Object>>) part.get("per_k")) {
+            String body;
+            if (row.containsKey("best_probe")) {
+                Map<String, Object> xgb = (Map<String, Object>) row.get("xgboost");
+                body = fmt((Map<String, Object>) row.get("best_probe"), "%.3f") + (xgb == null ? "" : " [" + fmt(xgb, "%.3f") + "]");
+            } else {
+                Map<String, Object> v = (Map<String, Object>) row.getOrDefault("spliced_mse", row.get("l1"));
+                body = fmt(v, "%.4g");
+            }
+            ks.add("K=" + row.get("k") + (Boolean.TRUE.equals(row.get("holds")) ? " ✓ " : " ✗ ") + body);
+        }
+        return String.join(", ", ks);
+    }
+
+    private static String fmt(Map<String, Object> values, String format) {
+        List<String> out = new ArrayList<>();
+        values.forEach((k, v) -> out.add(k + " " + String.format(Locale.ROOT, format, ((Number) v).doubleValue())));
+        return String.join(" / ", out);
+    }
+}
