@@ -3,6 +3,7 @@ package dev.esae.cli;
 import dev.esae.BuildInfo;
 import dev.esae.InputException;
 import dev.esae.compute.Backend;
+import dev.esae.compute.Availability;
 import dev.esae.compute.Backends;
 import dev.esae.compute.DeviceChoice;
 import dev.esae.compute.cpu.OpenBlasCore;
@@ -45,8 +46,9 @@ final class DoctorCommand extends Subcommand {
         out.println("backends (tried from the highest priority):");
         List<Backends.Probe> probes = Backends.probeAll();
         for (Backends.Probe p : probes) {
-            out.printf(Locale.ROOT, "  %-5s %s%n", p.provider().name(), p.availability().available()
-                    ? "available" : "skipped: " + p.availability().reason());
+            Availability a = p.availability();
+            out.printf(Locale.ROOT, "  %-5s %s%n", p.provider().name(), !a.available() ? "skipped: " + a.reason()
+                    : a.autoSkip().isEmpty() ? "available" : "available when named; --device auto skips it: " + a.autoSkip());
             for (String d : p.availability().details()) {
                 out.println("        " + d);
             }
@@ -63,10 +65,11 @@ final class DoctorCommand extends Subcommand {
         }
         if (root.device == DeviceChoice.AUTO) {
             for (Backends.Probe p : probes) {
-                if (p.availability().available()) {
+                Availability a = p.availability().forAuto();
+                if (a.available()) {
                     break;
                 }
-                out.println("why not " + p.provider().name() + ": " + p.availability().reason());
+                out.println("why not " + p.provider().name() + ": " + a.reason());
             }
         }
         return ExitCodes.OK;

@@ -65,7 +65,7 @@ public final class Backends {
             if (wanted != null && !wanted.equals(p.name())) {
                 continue;
             }
-            Availability a = p.probe();
+            Availability a = wanted == null ? p.probe().forAuto() : p.probe();
             if (a.available()) {
                 try {
                     Backend opened = p.open(threads);

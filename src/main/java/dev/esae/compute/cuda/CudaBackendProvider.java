@@ -22,6 +22,10 @@ import jcuda.jcublas.cublasHandle;
  */
 public final class CudaBackendProvider implements BackendProvider {
     private static final String JCUDA_VERSION = dev.esae.BuildInfo.get("jcuda");
+    /** How esae's emulated driver (native/emu/emu_driver.cpp) names its device. */
+    static final String EMULATOR_NAME = "esae host emulator";
+    /** Set to 1, lets {@code --device auto} choose the emulated driver's device. */
+    static final String EMULATOR_ENV = "ESAE_CUDA_EMULATOR";
 
     @Override
     public String name() {
@@ -85,6 +89,11 @@ public final class CudaBackendProvider implements BackendProvider {
         details.add("gemm: " + cublasStatus());
         if (kernels.modules().isEmpty()) {
             return Availability.no("built without CUDA kernels (nvcc was not found when this jar was built)", details);
+        }
+        if (describeDevice(0).startsWith(EMULATOR_NAME) && !"1".equals(System.getenv(EMULATOR_ENV))) {
+            // esae's emulated driver (native/emu) runs the real JCuda path for tests, far slower than the CPU backend.
+            return Availability.whenNamed("the CUDA driver is esae's host emulator, not a GPU (--device cuda uses it; "
+                    + EMULATOR_ENV + "=1 lets --device auto pick it)", details);
         }
         return Availability.yes(details);
     }

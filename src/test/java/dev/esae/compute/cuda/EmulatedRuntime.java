@@ -3,6 +3,7 @@ package dev.esae.compute.cuda;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,20 +43,47 @@ final class EmulatedRuntime implements DeviceRuntime {
         return loadError;
     }
 
-    private static Path build() throws IOException, InterruptedException {
+    /** Where the emulated CUDA driver ({@code libcuda.so.1}) is built beside the JNI library. */
+    static Path driverDir() {
+        return Path.of(System.getProperty("user.dir")).resolve("target/emulator/driver");
+    }
+
+    /**
+     * Builds the JNI library and the emulated driver (when JCuda's natives jar is on the class path)
+     * once per build folder, again when the kernels or the emulator changed; returns the JNI library.
+     */
+    static synchronized Path build() throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("user.dir"));
         Path lib = root.resolve("target/emulator/libesae_emu.so");
         Path script = root.resolve("native/emu/build-emulator.sh");
-        if (Files.exists(lib) && !newerThan(root.resolve("kernels"), lib) && !newerThan(root.resolve("native/emu"), lib)) {
+        String natives = jcudaNatives();
+        Path driver = driverDir().resolve("libcuda.so.1");
+        boolean driverWanted = natives != null;
+        if (Files.exists(lib) && (!driverWanted || Files.exists(driver)) && !newerThan(root.resolve("kernels"), lib)
+                && !newerThan(root.resolve("native/emu"), lib)) {
             return lib;
         }
-        Process p = new ProcessBuilder("bash", script.toString(), root.resolve("kernels").toString(), lib.toString())
-                .redirectErrorStream(true).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash", script.toString(), root.resolve("kernels").toString(), lib.toString()));
+        if (driverWanted) {
+            cmd.addAll(List.of(natives, driverDir().toString()));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("the emulator did not build: " + output);
         }
         return lib;
+    }
+
+    /** JCuda's natives jar for this platform on the test class path, or null. */
+    static String jcudaNatives() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String entry : cp.split(java.io.File.pathSeparator)) {
+            if (entry.contains("jcuda-natives") && entry.endsWith("linux-x86_64.jar")) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     private static boolean newerThan(Path dir, Path lib) throws IOException {

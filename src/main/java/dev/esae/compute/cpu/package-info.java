@@ -1,0 +1,6 @@
+/**
+ * The CPU backend: direct-memory tensors, SGEMM through OpenBLAS (JavaCPP), and the other operations
+ * as Java loops (SIMD through the Vector API where the module is present, scalar otherwise, double
+ * for the float64 tensors of gradient checks), parallel over rows ({@code CpuParallel}).
+ */
+package dev.esae.compute.cpu;
