@@ -7,7 +7,7 @@
 #    every other cu* symbol JCuda's native binding (libJCudaDriver in that jar) imports. With
 #    DRIVER_DIR first on LD_LIBRARY_PATH, the real JCudaRuntime runs on it.
 # Neither is part of the jar.
-#   usage: build-emulator.sh KERNEL_DIR OUT_LIBRARY [JCUDA_NATIVES_JAR DRIVER_DIR]   (needs g++, nm, unzip, a JDK)
+#   usage: build-emulator.sh KERNEL_DIR OUT_LIBRARY [JCUDA_NATIVES_JAR DRIVER_DIR]   (needs g++, nm, a JDK)
 set -euo pipefail
 src=$(cd "${1:?kernel source folder}" && pwd)
 out=${2:?output library}
@@ -35,8 +35,9 @@ echo "[esae] emulator: $(wc -l < "$work/kernels_list.inc") kernels -> $out"
 
 if [ -n "$natives" ]; then
   : "${driver_dir:?DRIVER_DIR is needed with JCUDA_NATIVES_JAR}"
-  binding=$(unzip -Z1 "$natives" | grep -m1 'libJCudaDriver.*\.so$') || { echo "no libJCudaDriver in $natives" >&2; exit 1; }
-  unzip -p "$natives" "$binding" > "$work/binding.so"
+  # The JDK's jar tool reads the natives jar (unzip need not be installed).
+  binding=$("$java_home/bin/jar" tf "$natives" | grep -m1 'libJCudaDriver.*\.so$') || { echo "no libJCudaDriver in $natives" >&2; exit 1; }
+  (cd "$work" && "$java_home/bin/jar" xf "$natives" "$binding" && mv "$binding" binding.so)
   # Every cu* function the binding imports and emu_driver.cpp does not implement: a stub.
   grep -o '^CUresult cu[A-Za-z0-9_]*(' "$here/emu_driver.cpp" | sed 's/^CUresult //; s/($//' | sort -u > "$work/implemented"
   nm -D --undefined-only "$work/binding.so" | awk '$1 == "U" && $2 ~ /^cu/ {print $2}' | sed 's/@.*//' | sort -u > "$work/imported"
