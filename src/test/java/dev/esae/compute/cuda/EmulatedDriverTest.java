@@ -94,8 +94,8 @@ class EmulatedDriverTest {
     /**
      * Every training command of the study once, at a size the emulator runs in CI, on the emulated
      * driver and on the CPU backend: the same losses within 1e-3 relative. (The tiny study itself
-     * is too slow for CI on the emulator: each emulated CUDA thread is a fiber, and its 45 steps up
-     * to the CNN frontier took 843 s here.) Eight images, one batch per epoch, two epochs: the
+     * is too slow for CI on the emulator: each emulated CUDA thread is a fiber, and its 48 steps
+     * took 710 s on an idle 2-core machine.) Eight images, one batch per epoch, two epochs: the
      * second epoch's loss shows the first update, so forward, backward and Adam all take part.
      */
     @Test
