@@ -130,7 +130,7 @@ final class FitMCommand extends Subcommand {
             AtomicFiles.writeString(out.resolve(TransformFiles.REPORT), Json.pretty(report));
             plain.history().writeCsv(out.resolve("loss.csv"), solver == Solver.ADAM ? "epoch" : "iteration");
             plain.history().writeTimingCsv(out.resolve("timing.csv"));
-            chart(report, ps, cyc != null);
+            chart(report, cyc != null);
             out().printf(Locale.ROOT, "fitted M by %s (d = %d, n = %d, %d inputs): R2 %.4f +- %.4f (identity %.4f, least squares %.4f), "
                     + "||M^n - I||_F/sqrt(d) = %.4f%s; wrote %s%n", solver.id(), d, n, set.count(), fitted.get("mean"), fitted.get("std"),
                     ((Map<?, ?>) report.get("identity")).get("mean"), ((Map<?, ?>) report.get("lstsq")).get("mean"),
@@ -165,7 +165,7 @@ final class FitMCommand extends Subcommand {
     }
 
     @SuppressWarnings("unchecked")
-    private void chart(Map<String, Object> report, List<Integer> ps, boolean withCycle) throws IOException {
+    private void chart(Map<String, Object> report, boolean withCycle) throws IOException {
         Map<String, List<Double>> series = new LinkedHashMap<>();
         series.put("fitted M", (List<Double>) ((Map<String, Object>) report.get("fitted")).get("per_p"));
         if (withCycle) {
@@ -173,17 +173,6 @@ final class FitMCommand extends Subcommand {
         }
         series.put("least squares (p = 1, powered)", (List<Double>) ((Map<String, Object>) report.get("lstsq")).get("per_p"));
         series.put("identity", (List<Double>) ((Map<String, Object>) report.get("identity")).get("per_p"));
-        double low = 0;
-        for (List<Double> l : series.values()) {
-            for (double v : l) {
-                low = Math.min(low, Math.floor(v * 10) / 10);
-            }
-        }
-        List<String> cats = new ArrayList<>();
-        for (int p : ps) {
-            cats.add("p = " + p);
-        }
-        Charts.groupedBars(out.resolve(TransformFiles.CHART), "How well M^p predicts the activations of g^p x", "power p",
-                "R² (mean over dimensions)", cats, series, low, 1.05);
+        Charts.r2PerPower(out.resolve(TransformFiles.CHART), "How well M^p predicts the activations of g^p x", series);
     }
 }

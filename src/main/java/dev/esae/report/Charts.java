@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -36,6 +37,28 @@ public final class Charts {
     }
 
     private Charts() {}
+
+    /**
+     * R² of {@code M^p ψ(x)} against {@code ψ(g^p x)} per power p = 1..n−1, one bar per series (the
+     * chart of {@code fit-m} and of a study's report). The axis starts at the lowest tenth below 0
+     * that a bar reaches, but no lower than −2: a powered least-squares map can diverge, and its
+     * bars would squash the ones that matter.
+     */
+    public static void r2PerPower(Path file, String title, Map<String, List<Double>> series) throws IOException {
+        double low = 0;
+        int powers = 0;
+        for (List<Double> l : series.values()) {
+            powers = Math.max(powers, l.size());
+            for (double v : l) {
+                low = Math.min(low, Math.floor(v * 10) / 10);
+            }
+        }
+        List<String> cats = new ArrayList<>();
+        for (int p = 1; p <= powers; p++) {
+            cats.add("p = " + p);
+        }
+        groupedBars(file, title, "power p", "R² (mean over dimensions)", cats, series, Math.max(low, -2), 1.05);
+    }
 
     /**
      * Grouped bars: one group per category, one bar per series.

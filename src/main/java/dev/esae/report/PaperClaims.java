@@ -89,14 +89,8 @@ public final class PaperClaims {
     }
 
     private static Part r1(ModelOutputs m) {
-        String solver = null;
-        double best = Double.NEGATIVE_INFINITY;
-        for (Map.Entry<String, Double> e : m.fittedR2BySolver().entrySet()) {
-            if (solver == null || e.getValue() > best) {
-                solver = e.getKey();
-                best = e.getValue();
-            }
-        }
+        String solver = TransformChoice.better(m.fittedR2BySolver());
+        double best = solver == null ? Double.NaN : m.fittedR2BySolver().get(solver);
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("r2_by_solver", m.fittedR2BySolver());
         n.put("best_solver", solver);

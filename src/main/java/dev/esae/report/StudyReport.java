@@ -129,7 +129,7 @@ public final class StudyReport {
             md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | | |%n", e.getKey(), num(e.getValue().get("mean")),
                     num(e.getValue().get("std")), perP(e.getValue().get("per_p"))));
         }
-        TransformChoice chosen = TransformChoice.best(layout, arch);
+        TransformChoice chosen = TransformChoice.of(layout, arch, fittedR2);
         a.put("r2", r2BySolver);
         a.put("m_for_equivariant_sae", Map.of("solver", chosen.solver(), "r2", chosen.r2()));
         md.append(String.format(Locale.ROOT, "%nThe equivariant SAEs use the %s fit (the higher training R², %.4f).%n%n", chosen.solver(),
@@ -235,20 +235,7 @@ public final class StudyReport {
         }
         series.put("least squares (p = 1, powered)", doubles(lstsq.get("per_p")));
         series.put("identity", doubles(identity.get("per_p")));
-        double low = 0;
-        for (List<Double> l : series.values()) {
-            for (double v : l) {
-                low = Math.min(low, Math.floor(v * 10) / 10);
-            }
-        }
-        // Far-negative R² (a powered least-squares map can diverge) would squash the bars that matter.
-        low = Math.max(low, -2);
-        List<String> cats = new ArrayList<>();
-        for (int p = 1; p <= series.values().iterator().next().size(); p++) {
-            cats.add("p = " + p);
-        }
-        Charts.groupedBars(file, arch.toUpperCase(Locale.ROOT) + ": how well M^p predicts the activations of g^p x", "power p",
-                "R² (mean over dimensions)", cats, series, low, 1.05);
+        Charts.r2PerPower(file, arch.toUpperCase(Locale.ROOT) + ": how well M^p predicts the activations of g^p x", series);
     }
 
     private static List<Double> doubles(Object list) {

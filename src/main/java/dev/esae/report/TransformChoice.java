@@ -21,14 +21,32 @@ public record TransformChoice(String solver, Path dir, double r2) {
     /** The solvers a study fits, in order of preference on a tie. */
     public static final List<String> SOLVERS = List.of("adam", "lbfgs");
 
-    /** The better of the study's fits for {@code arch}; an {@link InputException} when one is missing. */
+    /** The better of the study's fits for {@code arch}, from their r2.json; an {@link InputException} when one is missing. */
     public static TransformChoice best(StudyLayout layout, String arch) {
-        TransformChoice best = null;
+        Map<String, Double> r2 = new java.util.LinkedHashMap<>();
         for (String solver : SOLVERS) {
-            Path dir = layout.transform(arch, solver);
-            double r2 = meanR2(dir.resolve("r2.json"));
-            if (best == null || r2 > best.r2 || Double.isNaN(best.r2)) {
-                best = new TransformChoice(solver, dir, r2);
+            r2.put(solver, meanR2(layout.transform(arch, solver).resolve("r2.json")));
+        }
+        return of(layout, arch, r2);
+    }
+
+    /** The better of fits whose mean R² are already read ({@code r2} by solver, in {@link #SOLVERS} order). */
+    public static TransformChoice of(StudyLayout layout, String arch, Map<String, Double> r2) {
+        String solver = better(r2);
+        return new TransformChoice(solver, layout.transform(arch, solver), r2.get(solver));
+    }
+
+    /**
+     * The solver with the higher R², in the map's order: a tie keeps the earlier one, a NaN gives way
+     * to the next. The one rule for the study's choice and for the report's claim R1.
+     */
+    static String better(Map<String, Double> r2BySolver) {
+        String best = null;
+        double bestR2 = Double.NaN;
+        for (Map.Entry<String, Double> e : r2BySolver.entrySet()) {
+            if (best == null || e.getValue() > bestR2 || Double.isNaN(bestR2)) {
+                best = e.getKey();
+                bestR2 = e.getValue();
             }
         }
         return best;
