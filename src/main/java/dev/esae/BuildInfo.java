@@ -13,17 +13,21 @@ public final class BuildInfo {
 
     private static Properties load() {
         Properties p = new Properties();
-        try (InputStream in = BuildInfo.class.getResourceAsStream("/dev/esae/esae.properties")) {
-            if (in != null) {
-                p.load(in);
+        // esae.properties holds the versions Maven filters in; build-commit.properties the git commit
+        // (scripts/build-commit.sh writes it at build time).
+        for (String name : new String[] {"/dev/esae/esae.properties", "/dev/esae/build-commit.properties"}) {
+            try (InputStream in = BuildInfo.class.getResourceAsStream(name)) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return p;
     }
 
-    /** A recorded version, e.g. {@code version}, {@code opencv}, {@code xgboost}; "unknown" if absent. */
+    /** A recorded value, e.g. {@code version}, {@code git_commit}, {@code opencv}, {@code xgboost}; "unknown" if absent. */
     public static String get(String key) {
         return PROPS.getProperty(key, "unknown");
     }

@@ -6,12 +6,12 @@ import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import dev.esae.data.CyclicGroup;
 import dev.esae.nn.Adam;
-import dev.esae.train.Checkpoint;
+import dev.esae.nn.Parameter;
 import dev.esae.train.EpochLoop;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
+import dev.esae.train.TrainingRun;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 
@@ -19,16 +19,20 @@ import java.util.Map;
  * Trains a base autoencoder (SPEC §2): MSE to the input, Adam, each epoch over the images in a
  * seeded random order, each batch rotated by a random power of g. The images stay on the backend
  * for the whole run; a step reads nothing back (the loss is summed on the device and read when the
- * listener draws or the epoch ends).
- *
- * <p>After every epoch it writes, in this order, the checkpoint ({@link Checkpoint}), then
- * {@code model.safetensors}, {@code config.json} and {@code loss.csv}, each atomically; at the end,
- * {@code reconstructions.png}.
+ * listener draws or the epoch ends). It writes nothing itself: its state goes to a
+ * {@link TrainingRun} after each epoch ({@link BaseTraining} gives it the model folder).
  */
 public final class BaseTrainer {
-    public static final String RECONSTRUCTIONS = "reconstructions.png";
     /** The config fields a resumed run must share with its checkpoint. */
     public static final java.util.List<String> RUN_KEYS = java.util.List.of("arch", "batch", "lr", "seed", "images", "orientations");
+
+    /** A trained model (the caller closes it) and its loss history. */
+    public record Trained(Autoencoder model, LossHistory history) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
 
     private final Backend backend;
     private final BaseModelConfig config;
@@ -52,26 +56,22 @@ public final class BaseTrainer {
     }
 
     /**
-     * Trains until {@code config.epochs()} epochs are done, writing into {@code out} ({@code null}:
-     * write nothing, for benchmarks); with {@code resume}, continues from the checkpoint there.
-     * Returns the loss history (seconds per epoch count training only, not the file writes).
+     * Trains until {@code config.epochs()} epochs are done, continuing what {@code run} restores
+     * and handing it the state after each epoch. Seconds per epoch count training only, not what
+     * the run writes.
      */
-    public LossHistory train(Path out, boolean resume, TrainingListener listener) throws IOException {
+    public Trained train(TrainingRun run, TrainingListener listener) throws IOException {
         int batch = config.batch();
         CyclicGroup group = CyclicGroup.C4;
-        try (Autoencoder model = Autoencoder.create(backend, DType.F32, config.architecture(), config.seed());
-             Tensor data = backend.upload(images, count, Autoencoder.IMAGE);
+        Autoencoder model = Autoencoder.create(backend, DType.F32, config.architecture(), config.seed());
+        try (Tensor data = backend.upload(images, count, Autoencoder.IMAGE);
              Tensor gathered = backend.zeros(DType.F32, batch, Autoencoder.SIDE, Autoencoder.SIDE);
              Tensor input = backend.zeros(DType.F32, batch, Autoencoder.SIDE, Autoencoder.SIDE);
              Tensor grad = backend.zeros(DType.F32, batch, Autoencoder.IMAGE);
              Tensor loss = backend.zeros(DType.F32, 1);
              Adam adam = new Adam(backend, new ArrayList<>(model.namedParameters().values()), config.learningRate())) {
-            LossHistory history = new LossHistory(count);
-            if (resume && out != null && Checkpoint.exists(out)) {
-                Checkpoint.State state = Checkpoint.read(out, backend, model.namedParameters(), adam, count);
-                Checkpoint.requireSameRun(out, state.config(), config.toJson(0, null), RUN_KEYS);
-                history = state.history();
-            }
+            Map<String, Parameter> params = model.namedParameters();
+            LossHistory history = run.start(backend, params, adam, new LossHistory(count));
             EpochLoop.Step step = (indices, size, rng, lossSum) -> {
                 int power = rng.nextInt(group.order());
                 Tensor g = size == batch ? gathered : gathered.rows(0, size);
@@ -85,23 +85,12 @@ public final class BaseTrainer {
                 adam.step();
                 backend.axpy(1f, loss, lossSum);
             };
-            EpochLoop.EpochEnd end = (h, epochRan) -> {
-                if (out != null) {
-                    Map<String, Object> json = config.toJson(h.epochs(), h.last());
-                    if (epochRan) {
-                        Checkpoint.write(out, backend, model.namedParameters(), adam, h.epochs(), h, json);
-                    }
-                    ModelFiles.save(out, backend, model, json);
-                    h.writeCsv(out.resolve("loss.csv"));
-                    h.writeTimingCsv(out.resolve("timing.csv"));
-                }
-            };
-            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training",
-                    out == null ? "" : "; the last good checkpoint in " + out + " is kept", step, end);
-            if (out != null) {
-                Reconstructions.write(out.resolve(RECONSTRUCTIONS), backend, model, images, Math.min(16, count));
-            }
-            return history;
+            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training", run.keptHint(), step,
+                    (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
+            return new Trained(model, history);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 }

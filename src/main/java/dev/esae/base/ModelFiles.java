@@ -37,10 +37,10 @@ public final class ModelFiles {
     }
 
     /** Writes weights then config, each atomically. */
-    public static void save(Path dir, Backend backend, Autoencoder model, Map<String, Object> configJson) throws IOException {
-        SafeTensors.write(dir.resolve(WEIGHTS), weights(backend, model.namedParameters()),
-                Map.of("format", "pt", "arch", model.architecture().id()));
-        AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(configJson));
+    public static void save(Path dir, Backend backend, Map<String, Parameter> params, Architecture arch, BaseModelInfo config)
+            throws IOException {
+        SafeTensors.write(dir.resolve(WEIGHTS), weights(backend, params), Map.of("format", "pt", "arch", arch.id()));
+        AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(config));
     }
 
     /** Whether {@code dir} holds model weights. */
@@ -48,7 +48,6 @@ public final class ModelFiles {
         return Files.isRegularFile(dir.resolve(WEIGHTS));
     }
 
-    /** Reads {@code config.json} of a model folder. */
     /** {@link #readConfig} and a full read of the weights file, for checking an input before any work. */
     public static BaseModelConfig check(Path dir) {
         BaseModelConfig c = readConfig(dir);
@@ -56,18 +55,13 @@ public final class ModelFiles {
         return c;
     }
 
+    /** Reads {@code config.json} of a model folder. */
     public static BaseModelConfig readConfig(Path dir) {
         Path file = dir.resolve(CONFIG);
         if (!Files.isRegularFile(file)) {
             throw new InputException(dir + ": not a base model folder (no " + CONFIG + "; make one with 'esae train-base')");
         }
-        try {
-            return BaseModelConfig.fromJson(file, Json.parseObject(Files.readString(file)));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(file + ": is not valid JSON (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
-        }
+        return Json.read(file, BaseModelInfo.class, "a base model config").toConfig(file);
     }
 
     /** Copies each named tensor of {@code contents} into the parameter of the same name, checking shapes. */

@@ -86,7 +86,10 @@ final class BenchCommand extends Subcommand {
         }
         try (Backend backend = root.openBackend().backend()) {
             BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n, "upright");
-            LossHistory h = new BaseTrainer(backend, config, images).train(null, false, TrainingListener.SILENT);
+            LossHistory h;
+            try (BaseTrainer.Trained t = new BaseTrainer(backend, config, images).train(dev.esae.train.TrainingRun.NONE, TrainingListener.SILENT)) {
+                h = t.history();
+            }
             long flops;
             try (Autoencoder shape = Autoencoder.create(backend, dev.esae.compute.DType.F32, arch, 0)) {
                 flops = shape.trainingFlopsPerImage();

@@ -30,7 +30,7 @@ final class DatasetCommand extends Subcommand {
     @Option(names = "--orientations", paramLabel = "O", defaultValue = "upright",
             description = {"upright: every shape in orientation 0, orientations come only from rotating the image (SPEC, the paper);",
                 "random: each shape in a random orientation (the identifiability ablation). Default: ${DEFAULT-VALUE}."})
-    String orientationsName;
+    Orientations orientations;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (created if missing).")
     Path out;
@@ -42,10 +42,6 @@ final class DatasetCommand extends Subcommand {
     public Integer call() throws IOException {
         if (n < 1 || n > MAX_IMAGES) {
             throw new InputException("--n: expected a number of images from 1 to " + MAX_IMAGES + ", got " + n);
-        }
-        Orientations orientations = Orientations.fromId(orientationsName);
-        if (orientations == null) {
-            throw new InputException("--orientations: expected upright or random, got '" + orientationsName + "'");
         }
         Outputs.prepareOutput(out, OutputKind.DATASET, overwrite);
         long s = seed != null ? seed : root.seed;

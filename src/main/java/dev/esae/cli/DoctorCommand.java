@@ -79,38 +79,14 @@ final class DoctorCommand extends Subcommand {
         out.printf(Locale.ROOT, "%-10s %s%n", key + ":", value);
     }
 
-    private static List<String> cpuinfo() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo"));
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
-
     private static String cpuModel() {
-        for (String line : cpuinfo()) {
-            if (line.startsWith("model name")) {
-                return line.substring(line.indexOf(':') + 1).strip();
-            }
-        }
-        return System.getProperty("os.arch");
+        return dev.esae.HostInfo.cpuModel();
     }
 
-    /** The SIMD extensions that decide OpenBLAS's kernels and float speed. */
+    /** The SIMD extensions that decide OpenBLAS's kernels and float speed, as ", avx avx2 ..." or "". */
     private static String cpuFlags() {
-        for (String line : cpuinfo()) {
-            if (line.startsWith("flags")) {
-                List<String> flags = List.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
-                StringBuilder sb = new StringBuilder();
-                for (String f : new String[] {"avx", "avx2", "fma", "avx512f", "avx512_bf16", "amx_tile"}) {
-                    if (flags.contains(f)) {
-                        sb.append(sb.length() == 0 ? ", " : " ").append(f);
-                    }
-                }
-                return sb.toString();
-            }
-        }
-        return "";
+        String f = dev.esae.HostInfo.cpuFlags();
+        return f.isEmpty() ? "" : ", " + f;
     }
 
     private static String opencv() {

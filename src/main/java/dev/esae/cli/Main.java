@@ -31,11 +31,16 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new EsaeCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        Choices.register(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String message = ex.getMessage();
             // A mistyped option usually also leaves a required one missing: name the typo, the real cause.
             java.util.List<String> unknown = c.getUnmatchedArguments();
+            // A choice that is none of the choices: "--kind: expected topk, ..., got 'x'".
+            if (ex.getCause() instanceof CommandLine.TypeConversionException tce && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
+                message = o.longestName() + ": " + tce.getMessage();
+            }
             if (ex instanceof CommandLine.MissingParameterException && !unknown.isEmpty() && unknown.get(0).startsWith("-")) {
                 message = "Unknown option: '" + unknown.get(0) + "'";
             }

@@ -1,7 +1,6 @@
 package dev.esae.cli;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The sizes and schedules of {@code esae reproduce}. {@code paper} is SPEC's schedule; {@code quick}
@@ -24,14 +23,8 @@ record Preset(String name, int trainImages, int probeImages, int baseEpochs, int
     static final Preset PAPER = new Preset("paper", 10_000, 2000, 100, 150, 2000, 500, List.of(8, 16, 32), List.of(8, 16, 32),
             List.of(8, 32), List.of("knn", "logreg", "xgboost"), 256);
 
-    static Preset named(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "tiny" -> TINY;
-            case "quick" -> QUICK;
-            case "paper" -> PAPER;
-            default -> null;
-        };
-    }
+    /** Every preset, in the order the help lists them. */
+    static final List<Preset> ALL = List.of(TINY, QUICK, PAPER);
 
     /** The K whose equivariant SAE the feature atlas shows: the middle of the probed ones. */
     int atlasK() {

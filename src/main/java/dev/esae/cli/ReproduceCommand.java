@@ -42,12 +42,12 @@ final class ReproduceCommand extends Subcommand {
     private static final String STUDY = "study.json";
 
     @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "tiny, quick or paper. Default: ${DEFAULT-VALUE}.")
-    String presetName;
+    Preset preset;
 
     @Option(names = "--orientations", paramLabel = "O", defaultValue = "upright",
             description = {"upright: every shape upright in the canonical images (SPEC, the paper); random: the identifiability",
                 "ablation (each shape in a random orientation). Default: ${DEFAULT-VALUE}."})
-    String orientationsName;
+    Orientations orientations;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (the study's outputs and report).")
     Path out;
@@ -58,14 +58,6 @@ final class ReproduceCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        Preset preset = Preset.named(presetName);
-        if (preset == null) {
-            throw new InputException("--preset: expected tiny, quick or paper, got '" + presetName + "'");
-        }
-        Orientations orientations = Orientations.fromId(orientationsName);
-        if (orientations == null) {
-            throw new InputException("--orientations: expected upright or random, got '" + orientationsName + "'");
-        }
         int threads = root.threads();
         Map<String, Object> settings = settings(preset, orientations);
         Path study = out.resolve(STUDY);

@@ -1,24 +1,22 @@
 package dev.esae.cli;
 
-import dev.esae.BuildInfo;
 import dev.esae.InputException;
+import dev.esae.base.ActivationsInfo;
 import dev.esae.compute.Backend;
 import dev.esae.equivariance.ActivationSet;
 import dev.esae.equivariance.TransformFiles;
-import dev.esae.io.AtomicFiles;
-import dev.esae.io.Json;
-import dev.esae.sae.SaeFiles;
+import dev.esae.sae.SaeConfig;
 import dev.esae.sae.SaeKind;
-import dev.esae.sae.SaeMetrics;
+import dev.esae.sae.SaeScores;
 import dev.esae.sae.SaeTrainer;
-import dev.esae.sae.TopKSae;
-import dev.esae.train.LossHistory;
+import dev.esae.sae.SaeTraining;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code esae train-sae}: one of the five TopK SAE kinds of SPEC §4. */
@@ -29,16 +27,13 @@ import picocli.CommandLine.Option;
             "layout), metrics.json, loss.csv and a checkpoint."})
 final class TrainSaeCommand extends Subcommand {
     @Option(names = "--kind", paramLabel = "KIND", required = true, description = "topk, wide, twolayer, invariant or equivariant.")
-    String kind;
+    SaeKind kind;
 
     @Option(names = "--k", paramLabel = "K", required = true, description = "Latents kept per row (8, 16, 32 in the paper).")
     int k;
 
-    @Option(names = "--acts", paramLabel = "FILE", required = true, description = "Activations [N, n, d] (from 'esae activations').")
-    Path acts;
-
-    @Option(names = "--powers", paramLabel = "FILE", description = "Powers of a flat [N, d] activations file (whole orbits in order).")
-    Path powers;
+    @Mixin
+    ActivationsInput input;
 
     @Option(names = "--transform", paramLabel = "DIR", description = "The folder of 'esae fit-m' (equivariant kind only).")
     Path transform;
@@ -49,17 +44,11 @@ final class TrainSaeCommand extends Subcommand {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "500", description = "Epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
-    Path out;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out.")
-    boolean resume;
-
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Inputs per step (each in all n orientations). Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
-    float lr;
+    @Mixin
+    OptimizerOptions optimizer;
 
     @Option(names = "--auxk", paramLabel = "K_AUX", defaultValue = "0",
             description = "AuxK: let the K_AUX largest pre-activations of dead latents reconstruct the residual. Default: 0 (off).")
@@ -73,26 +62,22 @@ final class TrainSaeCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        SaeKind kd = SaeKind.fromId(kind);
-        if (kd == null) {
-            throw new InputException("--kind: expected topk, wide, twolayer, invariant or equivariant, got '" + kind + "'");
-        }
         Options.requirePositive("--epochs", epochs);
-        Options.requirePositive("--batch", batch);
-        Options.requirePositiveFinite("--lr", lr);
-        if (kd.needsTransform() != (transform != null)) {
-            throw new InputException(kd.needsTransform() ? "--transform DIR: the equivariant kind needs M (make it with 'esae fit-m')"
+        optimizer.check();
+        run.check();
+        if (kind.needsTransform() != (transform != null)) {
+            throw new InputException(kind.needsTransform() ? "--transform DIR: the equivariant kind needs M (make it with 'esae fit-m')"
                     : "--transform: only the equivariant kind uses M");
         }
-        if (unknownP && !kd.needsTransform()) {
+        if (unknownP && !kind.needsTransform()) {
             throw new InputException("--unknown-p: only the equivariant kind has powers to recover");
         }
-        ActivationSet set = ActivationSet.read(acts, powers);
+        ActivationSet set = input.read();
         int d = set.dim();
         int n = set.order();
-        int latents = kd.latents(d, n);
+        int latents = kind.latents(d, n);
         if (k < 1 || k > latents) {
-            throw new InputException("--k " + k + ": expected 1 to " + latents + " (the latents of a " + kd.id() + " SAE on d = " + d + ")");
+            throw new InputException("--k " + k + ": expected 1 to " + latents + " (the latents of a " + kind.id() + " SAE on d = " + d + ")");
         }
         if (auxK < 0 || auxK > latents) {
             throw new InputException("--auxk " + auxK + ": expected 0 (off) to " + latents + " (the latents)");
@@ -105,40 +90,30 @@ final class TrainSaeCommand extends Subcommand {
             TransformFiles.Transform t = TransformFiles.read(transform, transformCycle);
             if (t.dim() != d || t.order() != n) {
                 throw new InputException("--transform " + transform + ": M is " + t.dim() + "x" + t.dim() + " for n = " + t.order()
-                        + ", but " + acts + " has d = " + d + ", n = " + n);
+                        + ", but " + input.acts + " has d = " + d + ", n = " + n);
             }
             m = t.m();
         }
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("epochs", epochs);
-        training.put("batch", batch);
-        training.put("lr", (double) lr);
-        training.put("seed", root.seed);
-        training.put("inputs", set.count());
-        training.put("auxk", auxK);
-        training.put("auxk_coef", (double) auxCoef);
-        training.put("acts", acts.toString());
-        training.put("orientations", dev.esae.base.ActivationsInfo.orientations(acts));
-        training.put("transform", transform == null ? null : transform.toString() + (transformCycle ? " (M_cycle)" : " (M)"));
-        training.put("esae_version", BuildInfo.version());
-        Map<String, Object> cfg = SaeFiles.config(kd, d, latents, k, n, training);
-        Outputs.prepareRun(out, OutputKind.SAE, resume, cfg, SaeTrainer.RUN_KEYS);
-        SaeTrainer.Config config = new SaeTrainer.Config(latents, k, kd.hidden(), kd.invariantTargets(), epochs, batch, lr, root.seed,
-                auxK, auxCoef);
+        SaeConfig.Training training = new SaeConfig.Training(epochs, optimizer.batch, optimizer.lr, root.seed, set.count(), auxK, auxCoef,
+                input.acts.toString(), ActivationsInfo.orientations(input.acts),
+                transform == null ? null : transform + (transformCycle ? " (M_cycle)" : " (M)"));
+        List<Path> files = new ArrayList<>(List.of(input.acts));
+        if (input.powers != null) {
+            files.add(input.powers);
+        }
+        if (transform != null) {
+            files.add(transform.resolve(TransformFiles.WEIGHTS));
+        }
+        SaeTraining.Request request = SaeTraining.Request.of(kind, k, set, training, m, unknownP, files);
+        Outputs.prepareRun(run.out, OutputKind.SAE, run.resume, request.config(), SaeTrainer.RUN_KEYS);
         try (Backend backend = root.openBackend().backend()) {
-            LossHistory h = new LossHistory(set.count());
-            try (TopKSae sae = SaeTrainer.train(backend, set, config, out, resume, cfg, m, new ProgressBar(spec.commandLine().getErr(),
-                    "train-sae " + kd.id() + " k=" + k), h)) {
-                Map<String, Object> metrics = SaeMetrics.evaluate(backend, sae, kd, set, m, unknownP);
-                metrics.put("final_loss", h.last());
-                metrics.put("epochs", h.epochs());
-                AtomicFiles.writeString(out.resolve(SaeFiles.METRICS), Json.pretty(metrics));
-                out().printf(Locale.ROOT, "trained %s SAE (%d latents, k = %d) for %d epochs: mse %.5g, fvu %.4f, l0 %.2f, l1 %.3f, "
-                        + "dead %.1f%%%s; wrote %s%n", kd.id(), latents, k, h.epochs(), metrics.get("mse"), metrics.get("fvu"),
-                        metrics.get("l0"), metrics.get("l1"), 100 * (double) metrics.get("dead_fraction"),
-                        metrics.containsKey("unknown_p") ? String.format(Locale.ROOT, ", p recovered %.1f%%",
-                                100 * (double) ((Map<?, ?>) metrics.get("unknown_p")).get("accuracy")) : "", out);
-            }
+            SaeTraining.Outcome o = SaeTraining.run(backend, request, run.out, run.resume, run.checkpointEvery,
+                    new ProgressBar(spec.commandLine().getErr(), "train-sae " + kind.id() + " k=" + k));
+            SaeScores s = o.metrics();
+            out().printf(Locale.ROOT, "trained %s SAE (%d latents, k = %d) for %d epochs: mse %.5g, fvu %.4f, l0 %.2f, l1 %.3f, "
+                    + "dead %.1f%%%s; wrote %s%n", kind.id(), latents, k, o.history().epochs(), s.mse(), s.fvu(), s.l0(), s.l1(),
+                    100 * s.deadFraction(), s.unknownP() != null
+                            ? String.format(Locale.ROOT, ", p recovered %.1f%%", 100 * s.unknownP().accuracy()) : "", run.out);
         }
         return ExitCodes.OK;
     }

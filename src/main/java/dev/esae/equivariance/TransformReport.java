@@ -4,9 +4,7 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How well a matrix explains the activations' transformation (SPEC §3): R² of {@code M^p ψ(x)}
@@ -17,7 +15,7 @@ public final class TransformReport {
     private TransformReport() {}
 
     /** R² per p = 1..n−1 of {@code m}'s powers on {@code acts}, with mean, std and cycle error. */
-    public static Map<String, Object> evaluate(Backend backend, ActivationSet acts, float[] m) {
+    public static TransformScore evaluate(Backend backend, ActivationSet acts, float[] m) {
         int n = acts.order();
         int d = acts.dim();
         int count = acts.count();
@@ -36,13 +34,7 @@ public final class TransformReport {
         }
         double mean = perP.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double var = perP.stream().mapToDouble(v -> (v - mean) * (v - mean)).average().orElse(Double.NaN);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("per_p", perP);
-        out.put("mean", mean);
-        out.put("std", Math.sqrt(var));
-        out.put("cycle_error", CyclePenalty.cycleError(m, d, n));
-        out.put("skipped_constant_dims", skipped);
-        return out;
+        return new TransformScore(perP, mean, Math.sqrt(var), CyclePenalty.cycleError(m, d, n), skipped);
     }
 
     /** The identity matrix of size d. */

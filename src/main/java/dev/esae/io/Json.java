@@ -1,39 +1,58 @@
 package dev.esae.io;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.esae.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A strict JSON reader and a writer for esae's small files (configs, metrics, safetensors headers).
+ * esae's one place for JSON: Jackson reads and binds it (records for configs and results, with
+ * snake_case keys), and one printer writes every file in esae's layout, so the bytes of a file do
+ * not depend on the library's pretty printer.
  *
- * <p>Values map to Java as: object → {@code LinkedHashMap<String, Object>} (key order kept), array →
- * {@code List<Object>}, string → {@code String}, number → {@code Long} when integral and in range,
- * else {@code Double}, {@code true}/{@code false} → {@code Boolean}, {@code null} → {@code null}.
- * NaN and the infinities are not JSON: they are written as {@code null}, so callers keep them out
- * of files that must hold numbers.
+ * <p>Reading is strict: duplicate keys, trailing text, comments and non-standard literals are
+ * errors. Untyped values map to Java as: object → {@code LinkedHashMap<String, Object>} (key
+ * order kept), array → {@code List<Object>}, integral number → {@code Long} (a {@code Double}
+ * beyond the long range), other number → {@code Double}. Writing keeps a record's component order
+ * and a map's own order (insertion or sorted; unordered maps are sorted by key, since
+ * {@code Map.of} iterates in an order salted per JVM). NaN and the infinities are not JSON: they
+ * are written as {@code null}, so callers keep them out of files that must hold numbers.
  */
 public final class Json {
-    private final String text;
-    private int pos;
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // Files carry more than one reader needs (SAELens's fields, provenance).
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
+            .build();
 
-    private Json(String text) {
-        this.text = text;
-    }
+    private Json() {}
 
-    /** Parses one JSON value; {@link IllegalArgumentException} with the offset on any error. */
+    // ---- reading ----
+
+    /** Parses one JSON value; {@link IllegalArgumentException} naming the line and column on any error. */
     public static Object parse(String text) {
-        Json p = new Json(text);
-        p.skipSpace();
-        Object v = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected text after the value");
-        }
-        return v;
+        return plain(tree(text));
     }
 
     /** Parses a JSON object. */
@@ -46,197 +65,84 @@ public final class Json {
         return (Map<String, Object>) v;
     }
 
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                break;
-            }
-            pos++;
-        }
-    }
-
-    private Object value() {
-        if (pos >= text.length()) {
-            throw error("unexpected end");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{':
-                return object();
-            case '[':
-                return array();
-            case '"':
-                return string();
-            case 't':
-                return literal("true", Boolean.TRUE);
-            case 'f':
-                return literal("false", Boolean.FALSE);
-            case 'n':
-                return literal("null", null);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    return number();
-                }
-                throw error("unexpected character '" + c + "'");
-        }
-    }
-
-    private Object literal(String word, Object v) {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected " + word);
-        }
-        pos += word.length();
-        return v;
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return m;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a string key");
-            }
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            if (m.containsKey(key)) {
-                throw error("duplicate key \"" + key + "\"");
-            }
-            m.put(key, value());
-            skipSpace();
-            char c = next();
-            if (c == '}') {
-                return m;
-            }
-            if (c != ',') {
-                throw error("expected ',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> list = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value());
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                return list;
-            }
-            if (c != ',') {
-                throw error("expected ',' or ']'");
-            }
-        }
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c < 0x20) {
-                throw error("control character in a string");
-            }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
-            }
-            char e = next();
-            switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("short \\u escape");
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
-                }
-                default -> throw error("bad escape \\" + e);
-            }
-        }
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
-        String s = text.substring(start, pos);
+    /** Binds JSON text to {@code type} (a record); {@link IllegalArgumentException} when it is not JSON or not that shape. */
+    public static <T> T bind(String text, Class<T> type) {
         try {
-            if (integral) {
-                try {
-                    return Long.parseLong(s);
-                } catch (NumberFormatException tooBig) {
-                    return Double.parseDouble(s);
-                }
+            return MAPPER.treeToValue(tree(text), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(message(e));
+        }
+    }
+
+    /** Reads {@code file} as {@code type}; an {@link InputException} naming the file and {@code what} it should be. */
+    public static <T> T read(Path file, Class<T> type, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": not found (expected " + what + ")");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        try {
+            return bind(text, type);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": cannot be read as " + what + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Converts a value (a record, map or list) to the untyped form {@link #parse} gives. */
+    public static Object untyped(Object value) {
+        return plain(MAPPER.valueToTree(stable(value)));
+    }
+
+    private static JsonNode tree(String text) {
+        try (JsonParser p = MAPPER.createParser(text)) {
+            JsonNode n = MAPPER.readTree(p);
+            if (n == null || n.isMissingNode()) {
+                throw new IllegalArgumentException("JSON: no value");
             }
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw error("bad number '" + s + "'");
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(message(e));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("JSON: " + e.getMessage());
         }
     }
 
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("unexpected end");
-        }
-        return text.charAt(pos);
+    private static String message(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return "JSON: " + e.getOriginalMessage().lines().findFirst().orElse("malformed") + where;
     }
 
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw error("expected '" + c + "'");
+    private static Object plain(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        } else if (n.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                m.put(e.getKey(), plain(e.getValue()));
+            }
+            return m;
+        } else if (n.isArray()) {
+            List<Object> l = new ArrayList<>(n.size());
+            for (JsonNode x : n) {
+                l.add(plain(x));
+            }
+            return l;
+        } else if (n.isTextual()) {
+            return n.textValue();
+        } else if (n.isBoolean()) {
+            return n.booleanValue();
+        } else if (n.isIntegralNumber()) {
+            return n.canConvertToLong() ? (Object) n.longValue() : (Object) n.doubleValue();
+        } else if (n.isNumber()) {
+            return n.doubleValue();
         }
+        throw new IllegalArgumentException("JSON: unexpected value " + n.getNodeType());
     }
 
     // ---- writing ----
@@ -244,15 +150,34 @@ public final class Json {
     /** Compact JSON (no spaces), as in safetensors headers. */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(sb, value, -1, 0);
+        print(sb, MAPPER.valueToTree(stable(value)), -1, 0);
         return sb.toString();
     }
 
     /** Indented JSON with a trailing newline, for files people read. */
     public static String pretty(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(sb, value, 2, 0);
+        print(sb, MAPPER.valueToTree(stable(value)), 2, 0);
         return sb.append('\n').toString();
+    }
+
+    /** Maps (at any depth outside records) in an order that is the same in every JVM. */
+    private static Object stable(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            boolean ordered = m instanceof LinkedHashMap<?, ?> || m instanceof java.util.SortedMap<?, ?> || m.size() < 2;
+            Map<String, Object> out = ordered ? new LinkedHashMap<>() : new TreeMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(String.valueOf(e.getKey()), stable(e.getValue()));
+            }
+            return out;
+        } else if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                out.add(stable(o));
+            }
+            return out;
+        }
+        return v;
     }
 
     private static void newline(StringBuilder sb, int indent, int depth) {
@@ -262,92 +187,63 @@ public final class Json {
         }
     }
 
-    /**
-     * A map in an order that is the same in every JVM: its own when it keeps one (insertion or
-     * sorted), else sorted by key. {@code Map.of} and {@code HashMap} iterate in an order that
-     * changes from one JVM to the next (Map.of's is salted at startup), which would make the same
-     * run write different bytes in two processes.
-     */
-    static Map<?, ?> stableOrder(Map<?, ?> m) {
-        if (m instanceof java.util.LinkedHashMap<?, ?> || m instanceof java.util.SortedMap<?, ?> || m.size() < 2) {
-            return m;
-        }
-        Map<String, Object> sorted = new java.util.TreeMap<>();
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            sorted.put(String.valueOf(e.getKey()), e.getValue());
-        }
-        return sorted;
-    }
-
-    private static void write(StringBuilder sb, Object v, int indent, int depth) {
-        if (v == null) {
+    private static void print(StringBuilder sb, JsonNode v, int indent, int depth) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
             sb.append("null");
-        } else if (v instanceof String s) {
-            quote(sb, s);
-        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short) {
-            sb.append(v);
-        } else if (v instanceof Number n) {
-            double d = n.doubleValue();
+        } else if (v.isTextual()) {
+            quote(sb, v.textValue());
+        } else if (v.isBoolean() || v.isIntegralNumber()) {
+            sb.append(v.asText());
+        } else if (v.isNumber()) {
+            double d = v.doubleValue();
             if (!Double.isFinite(d)) {
                 sb.append("null");
             } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 sb.append(String.format(Locale.ROOT, "%.1f", d));
             } else {
                 // Shortest repr that reads back to the same double (float values as floats).
-                sb.append(v instanceof Float f ? Float.toString(f) : Double.toString(d));
+                sb.append(v.isFloat() ? Float.toString(v.floatValue()) : Double.toString(d));
             }
-        } else if (v instanceof Map<?, ?> m) {
+        } else if (v.isObject()) {
             sb.append('{');
-            Iterator<? extends Map.Entry<?, ?>> it = stableOrder(m).entrySet().iterator();
+            Iterator<Map.Entry<String, JsonNode>> it = v.fields();
             while (it.hasNext()) {
-                Map.Entry<?, ?> e = it.next();
+                Map.Entry<String, JsonNode> e = it.next();
                 newline(sb, indent, depth + 1);
-                quote(sb, String.valueOf(e.getKey()));
+                quote(sb, e.getKey());
                 sb.append(indent >= 0 ? ": " : ":");
-                write(sb, e.getValue(), indent, depth + 1);
+                print(sb, e.getValue(), indent, depth + 1);
                 if (it.hasNext()) {
                     sb.append(',');
                 }
             }
-            if (!m.isEmpty()) {
+            if (!v.isEmpty()) {
                 newline(sb, indent, depth);
             }
             sb.append('}');
-        } else if (v instanceof Iterable<?> list) {
+        } else if (v.isArray()) {
             sb.append('[');
-            boolean first = true;
             boolean scalars = true;
-            for (Object o : list) {
-                scalars &= !(o instanceof Map || o instanceof Iterable);
+            for (JsonNode o : v) {
+                scalars &= !o.isContainerNode();
             }
-            for (Object o : list) {
+            boolean first = true;
+            for (JsonNode o : v) {
                 if (!first) {
                     sb.append(indent >= 0 && scalars ? ", " : ",");
                 }
                 if (!scalars) {
                     newline(sb, indent, depth + 1);
                 }
-                write(sb, o, indent, depth + 1);
+                print(sb, o, indent, depth + 1);
                 first = false;
             }
             if (!scalars && !first) {
                 newline(sb, indent, depth);
             }
             sb.append(']');
-        } else if (v instanceof int[] a) {
-            List<Object> l = new ArrayList<>();
-            for (int x : a) {
-                l.add(x);
-            }
-            write(sb, l, indent, depth);
-        } else if (v instanceof double[] a) {
-            List<Object> l = new ArrayList<>();
-            for (double x : a) {
-                l.add(x);
-            }
-            write(sb, l, indent, depth);
         } else {
-            throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
+            throw new IllegalArgumentException("cannot write " + v.getNodeType() + " as JSON");
         }
     }
 

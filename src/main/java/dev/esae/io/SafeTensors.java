@@ -53,8 +53,8 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, HostArray> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            // In an order every JVM agrees on (Map.of's is salted per process).
-            header.put("__metadata__", new LinkedHashMap<Object, Object>(Json.stableOrder(metadata)));
+            // Sorted, an order every JVM agrees on (Map.of's is salted per process).
+            header.put("__metadata__", new java.util.TreeMap<>(metadata));
         }
         long offset = 0;
         List<ByteBuffer> data = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.esae.report;
 
+import dev.esae.io.Charts;
 import dev.esae.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.esae.report;
 
+import dev.esae.io.Charts;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
 import dev.esae.probe.ProbeFiles;

@@ -29,29 +29,10 @@ public final class SaeFiles {
 
     private SaeFiles() {}
 
-    /** cfg.json for an SAE of {@code kind}: SAELens's fields, then esae's. */
-    public static Map<String, Object> config(SaeKind kind, int d, int latents, int k, int order, Map<String, Object> training) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("architecture", kind == SaeKind.TOPK || kind == SaeKind.WIDE ? "topk" : "esae-" + kind.id());
-        c.put("d_in", d);
-        c.put("d_sae", latents);
-        c.put("k", k);
-        c.put("activation_fn_kwargs", Map.of("k", k));
-        c.put("apply_b_dec_to_input", true);
-        c.put("normalize_activations", "none");
-        c.put("dtype", "float32");
-        c.put("device", "cpu");
-        c.put("esae_kind", kind.id());
-        c.put("esae_hidden", kind.hidden());
-        c.put("group_order", order);
-        c.putAll(training);
-        return c;
-    }
-
     /** The weights in the saved layout ({@code W_enc} transposed to {@code [in, d_sae]}). */
-    public static Map<String, HostArray> weights(Backend backend, TopKSae sae, float[] transform) {
+    public static Map<String, HostArray> weights(Backend backend, Map<String, Parameter> params, int dim, float[] transform) {
         Map<String, HostArray> t = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
             Parameter p = e.getValue();
             float[] v = backend.download(p.value());
             int[] shape = p.shape();
@@ -62,7 +43,7 @@ public final class SaeFiles {
             t.put(e.getKey(), HostArray.ofFloats(v, shape));
         }
         if (transform != null) {
-            t.put("M", HostArray.ofFloats(transform, sae.dim(), sae.dim()));
+            t.put("M", HostArray.ofFloats(transform, dim, dim));
         }
         return t;
     }
@@ -77,13 +58,15 @@ public final class SaeFiles {
         return out;
     }
 
-    public static void save(Path dir, Backend backend, TopKSae sae, float[] transform, Map<String, Object> config) throws IOException {
-        SafeTensors.write(dir.resolve(WEIGHTS), weights(backend, sae, transform), Map.of("format", "pt"));
+    /** Writes the weights of {@code params} (an SAE on d = {@code dim}, with M for the equivariant kind), then cfg.json. */
+    public static void save(Path dir, Backend backend, Map<String, Parameter> params, int dim, float[] transform, SaeConfig config)
+            throws IOException {
+        SafeTensors.write(dir.resolve(WEIGHTS), weights(backend, params, dim, transform), Map.of("format", "pt"));
         AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(config));
     }
 
     /** A saved SAE: its config, and the SAE itself (with M for the equivariant kind). */
-    public record Loaded(Map<String, Object> config, SaeKind kind, TopKSae sae, float[] transform) implements AutoCloseable {
+    public record Loaded(SaeConfig config, SaeKind kind, TopKSae sae, float[] transform) implements AutoCloseable {
         @Override
         public void close() {
             sae.close();
@@ -91,9 +74,8 @@ public final class SaeFiles {
     }
 
     /** What {@code cfg.json} says of a saved SAE: its kind, d, latents, K and the group order it was trained for. */
-    public record Header(Map<String, Object> config, SaeKind kind, int dim, int latents, int k, int order) {}
+    public record Header(SaeConfig config, SaeKind kind, int dim, int latents, int k, int order) {}
 
-    /** Reads and checks an SAE folder's {@code cfg.json} without loading its weights. */
     /** {@link #readHeader} and a full read of the weights file, for checking an input before any work. */
     public static Header check(Path dir) {
         Header h = readHeader(dir);
@@ -101,24 +83,22 @@ public final class SaeFiles {
         return h;
     }
 
+    /** Reads and checks an SAE folder's {@code cfg.json} without loading its weights. */
     public static Header readHeader(Path dir) {
         Path cfgFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfgFile)) {
             throw new InputException(dir + ": not an SAE folder (no " + CONFIG + "; make one with 'esae train-sae')");
         }
-        Map<String, Object> cfg;
-        try {
-            cfg = Json.parseObject(Files.readString(cfgFile));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InputException(cfgFile + ": cannot be read as JSON (" + e.getMessage() + ")");
-        }
-        SaeKind kind = cfg.get("esae_kind") instanceof String s ? SaeKind.fromId(s) : null;
-        if (kind == null || !(cfg.get("d_in") instanceof Long d) || !(cfg.get("d_sae") instanceof Long l) || !(cfg.get("k") instanceof Long k)
-                || d < 1 || l < 1 || k < 1 || k > l) {
+        SaeConfig cfg = Json.read(cfgFile, SaeConfig.class, "an SAE config");
+        SaeKind kind = cfg.esaeKind() == null ? null : SaeKind.fromId(cfg.esaeKind());
+        Integer d = cfg.dIn();
+        Integer l = cfg.dSae();
+        Integer k = cfg.k();
+        if (kind == null || d == null || l == null || k == null || d < 1 || l < 1 || k < 1 || k > l) {
             throw new InputException(cfgFile + ": expected esae_kind, d_in, d_sae and k (an SAE written by 'esae train-sae')");
         }
-        int order = cfg.get("group_order") instanceof Long n ? n.intValue() : 4;
-        return new Header(cfg, kind, d.intValue(), l.intValue(), k.intValue(), order);
+        int order = cfg.groupOrder() != null ? cfg.groupOrder() : 4;
+        return new Header(cfg, kind, d, l, k, order);
     }
 
     /** Loads an SAE folder onto {@code backend}, checking every tensor's shape. */

@@ -4,8 +4,6 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import dev.esae.equivariance.ActivationSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An SAE's reconstruction and sparsity over every row of an activation set (SPEC §4): MSE (mean
@@ -22,7 +20,7 @@ public final class SaeMetrics {
 
     private SaeMetrics() {}
 
-    public static Map<String, Object> evaluate(Backend backend, TopKSae sae, SaeKind kind, ActivationSet acts, float[] m,
+    public static SaeScores evaluate(Backend backend, TopKSae sae, SaeKind kind, ActivationSet acts, float[] m,
             boolean unknownP) {
         int n = acts.order();
         int d = acts.dim();
@@ -112,23 +110,10 @@ public final class SaeMetrics {
         for (boolean a : active) {
             dead += a ? 0 : 1;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mse", sse / ((double) rowsTotal * d));
-        out.put("fvu", sse / variance);
-        out.put("l0", l0 / rowsTotal);
-        out.put("l1", l1 / rowsTotal);
-        out.put("dead_fraction", dead / (double) l);
-        out.put("dead_latents", dead);
-        out.put("rows", rowsTotal);
-        out.put("target", equivariant ? "psi(g^p x), output M^p D(E(psi(g^p x)))"
-                : kind.invariantTargets() ? "psi(x) (canonical)" : "the input row");
-        if (equivariant && unknownP) {
-            Map<String, Object> u = new LinkedHashMap<>();
-            u.put("accuracy", hits / (double) rowsTotal);
-            u.put("mse", sseUnknown / ((double) rowsTotal * d));
-            u.put("fvu", sseUnknown / variance);
-            out.put("unknown_p", u);
-        }
-        return out;
+        SaeScores.UnknownP u = equivariant && unknownP
+                ? new SaeScores.UnknownP(hits / (double) rowsTotal, sseUnknown / ((double) rowsTotal * d), sseUnknown / variance) : null;
+        return new SaeScores(sse / ((double) rowsTotal * d), sse / variance, l0 / rowsTotal, l1 / rowsTotal, dead / (double) l, dead,
+                rowsTotal, equivariant ? "psi(g^p x), output M^p D(E(psi(g^p x)))"
+                : kind.invariantTargets() ? "psi(x) (canonical)" : "the input row", u, null, null, null);
     }
 }

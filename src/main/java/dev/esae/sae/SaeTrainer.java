@@ -8,6 +8,7 @@ import dev.esae.nn.Adam;
 import dev.esae.train.EpochLoop;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
+import dev.esae.train.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -39,17 +40,19 @@ public final class SaeTrainer {
 
     /** Trains a new SAE (the caller closes it), writing nothing; {@code history} receives the losses. */
     public static TopKSae train(Backend backend, ActivationSet acts, Config c, TrainingListener listener, LossHistory history) {
-        return train(backend, acts, c, null, false, null, null, listener, history);
+        try {
+            return train(backend, acts, c, TrainingRun.NONE, listener, history);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
-     * Trains an SAE; with {@code out}, writes after every epoch the checkpoint, the SAE folder
-     * ({@link SaeFiles}, with {@code transform} for the equivariant kind) and {@code loss.csv},
-     * and with {@code resume} continues from the checkpoint there ({@code history} is then
-     * replaced by the checkpoint's).
+     * Trains an SAE (the caller closes it), continuing what {@code run} restores and handing it the
+     * state after each epoch; {@code history} receives the losses (a resumed run's included).
      */
-    public static TopKSae train(Backend backend, ActivationSet acts, Config c, java.nio.file.Path out, boolean resume,
-            java.util.Map<String, Object> cfgJson, float[] transform, TrainingListener listener, LossHistory history) {
+    public static TopKSae train(Backend backend, ActivationSet acts, Config c, TrainingRun run, TrainingListener listener,
+            LossHistory history) throws IOException {
         int n = acts.order();
         int d = acts.dim();
         int count = acts.count();
@@ -84,18 +87,23 @@ public final class SaeTrainer {
             sae.enableAuxK(c.auxK(), c.auxCoef());
             sae.setDead(dead);
         }
+        // Targets that are the inputs are the same tensor, uploaded once and gathered once per step.
+        boolean sameTargets = !c.invariant();
         try (Tensor inputs = backend.upload(acts.data(), count, n * d);
-             Tensor targetRows = backend.upload(targets, count, n * d);
+             Tensor targetRows = sameTargets ? null : backend.upload(targets, count, n * d);
              Tensor in = backend.zeros(DType.F32, batch, n * d);
-             Tensor tgt = backend.zeros(DType.F32, batch, n * d);
+             Tensor tgt = sameTargets ? null : backend.zeros(DType.F32, batch, n * d);
              Tensor grad = backend.zeros(DType.F32, batch * n, d);
              Tensor loss = backend.zeros(DType.F32, 1);
              Adam adam = new Adam(backend, sae.parameters(), c.learningRate())) {
             EpochLoop.Step step = (indices, size, rng, lossSum) -> {
                 Tensor x = size == batch ? in : in.rows(0, size);
-                Tensor t = size == batch ? tgt : tgt.rows(0, size);
                 backend.gatherRows(inputs, indices, x);
-                backend.gatherRows(targetRows, indices, t);
+                Tensor t = x;
+                if (!sameTargets) {
+                    t = size == batch ? tgt : tgt.rows(0, size);
+                    backend.gatherRows(targetRows, indices, t);
+                }
                 Tensor rowsIn = x.reshape(size * n, d);
                 Tensor g = size == batch ? grad : grad.rows(0, size * n);
                 Tensor tr = t.reshape(size * n, d);
@@ -124,34 +132,16 @@ public final class SaeTrainer {
                 sae.normalizeDecoder();
                 backend.axpy(1f, loss, lossSum);
             };
-            LossHistory h0 = history;
-            if (resume && out != null && dev.esae.train.Checkpoint.exists(out)) {
-                dev.esae.train.Checkpoint.State st = dev.esae.train.Checkpoint.read(out, backend, sae.namedParameters(), adam, count);
-                dev.esae.train.Checkpoint.requireSameRun(out, st.config(), cfgJson, RUN_KEYS);
-                h0 = st.history();
-            }
+            java.util.Map<String, dev.esae.nn.Parameter> params = sae.namedParameters();
+            LossHistory h0 = run.start(backend, params, adam, history);
             EpochLoop.run(backend, c.seed(), c.epochs(), count, batch, h0, listener, "training the SAE",
-                    out == null ? " (try a smaller --lr)" : "; the last good checkpoint in " + out + " is kept", step, (h, epochRan) -> {
-                        if (out != null) {
-                            java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(cfgJson);
-                            json.put("epochs_done", h.epochs());
-                            json.put("final_loss", h.last());
-                            if (epochRan) {
-                                dev.esae.train.Checkpoint.write(out, backend, sae.namedParameters(), adam, h.epochs(), h, json);
-                            }
-                            SaeFiles.save(out, backend, sae, transform, json);
-                            h.writeCsv(out.resolve("loss.csv"));
-                            h.writeTimingCsv(out.resolve("timing.csv"));
-                        }
-                    });
+                    run == TrainingRun.NONE ? " (try a smaller --lr)" : run.keptHint(), step,
+                    (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
             if (h0 != history) {
                 history.replaceWith(h0);
             }
             return sae;
-        } catch (IOException e) {
-            sae.close();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             sae.close();
             throw e;
         }

@@ -18,6 +18,11 @@ public final class LossHistory {
     private final List<Double> seconds = new ArrayList<>();
     private final int samplesPerEpoch;
 
+    /** Samples one epoch visits (for the rate in timing.csv). */
+    public int samplesPerEpoch() {
+        return samplesPerEpoch;
+    }
+
     public LossHistory(int samplesPerEpoch) {
         this.samplesPerEpoch = samplesPerEpoch;
     }

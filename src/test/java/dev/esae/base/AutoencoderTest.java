@@ -117,7 +117,8 @@ class AutoencoderTest {
             xf[i] = (float) x[i];
         }
         try (Autoencoder m = Autoencoder.create(cpu, DType.F32, arch, seed); Tensor tx = cpu.upload(xf, batch, Autoencoder.IMAGE)) {
-            ModelFiles.save(dir, cpu, m, new BaseModelConfig(arch, 1, 64, 1e-3f, seed, "test", batch, "upright").toJson(0, null));
+            ModelFiles.save(dir, cpu, m.namedParameters(), arch,
+                    new BaseModelConfig(arch, 1, 64, 1e-3f, seed, "test", batch, "upright").toInfo(0, null, null));
             Npy.write(dir.resolve("x.npy"), HostArray.ofFloats(xf, batch, 64, 64));
             Npy.write(dir.resolve("psi.npy"), HostArray.ofFloats(cpu.download(m.encode(tx)), batch, 256));
             Npy.write(dir.resolve("recon.npy"), HostArray.ofFloats(cpu.download(m.forward(tx)), batch, 64, 64));

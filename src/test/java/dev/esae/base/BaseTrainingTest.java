@@ -38,6 +38,11 @@ class BaseTrainingTest {
         catalog = ShapeCatalog.draw();
     }
 
+    /** Trains into {@code out} as 'esae train-base' does (checkpoint every epoch). */
+    private LossHistory train(BaseModelConfig c, float[] x, Path out, boolean resume) throws IOException {
+        return BaseTraining.run(cpu, c, x, List.of(), out, resume, 1, TrainingListener.SILENT);
+    }
+
     private static float[] images(int n, long seed) {
         return ShapesDataset.generate(n, seed, catalog).imagesAsFloats();
     }
@@ -48,7 +53,7 @@ class BaseTrainingTest {
         // so halving it takes an epoch more than it did on randomly oriented images.
         BaseModelConfig c = new BaseModelConfig(Architecture.MLP, 5, 64, 1e-3f, 3, "test", 2000, "upright");
         float[] x = images(2000, 1);
-        LossHistory h = new BaseTrainer(cpu, c, x).train(dir, false, TrainingListener.SILENT);
+        LossHistory h = train(c, x, dir, false);
         List<Double> l = h.losses();
         for (int e = 1; e < l.size(); e++) {
             assertTrue(l.get(e) < l.get(e - 1), "the loss falls every epoch: " + l);
@@ -71,7 +76,7 @@ class BaseTrainingTest {
     @Test
     void theCnnLearnsOnFewerImages() throws IOException {
         BaseModelConfig c = new BaseModelConfig(Architecture.CNN, 3, 32, 1e-3f, 4, "test", 320, "upright");
-        List<Double> l = new BaseTrainer(cpu, c, images(320, 2)).train(dir, false, TrainingListener.SILENT).losses();
+        List<Double> l = train(c, images(320, 2), dir, false).losses();
         assertTrue(l.get(1) < l.get(0) && l.get(2) < l.get(1), "the loss falls every epoch: " + l);
         assertTrue(l.get(2) < 0.75 * l.get(0), "CNN losses " + l);
     }
@@ -81,31 +86,30 @@ class BaseTrainingTest {
         float[] x = images(150, 5);
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
-        new BaseTrainer(cpu, new BaseModelConfig(Architecture.MLP, 3, 32, 1e-3f, 9, "t", 150, "upright"), x).train(whole, false, TrainingListener.SILENT);
-        new BaseTrainer(cpu, new BaseModelConfig(Architecture.MLP, 1, 32, 1e-3f, 9, "t", 150, "upright"), x).train(parts, false, TrainingListener.SILENT);
-        LossHistory h = new BaseTrainer(cpu, new BaseModelConfig(Architecture.MLP, 3, 32, 1e-3f, 9, "t", 150, "upright"), x)
-                .train(parts, true, TrainingListener.SILENT);
+        train(new BaseModelConfig(Architecture.MLP, 3, 32, 1e-3f, 9, "t", 150, "upright"), x, whole, false);
+        train(new BaseModelConfig(Architecture.MLP, 1, 32, 1e-3f, 9, "t", 150, "upright"), x, parts, false);
+        LossHistory h = train(new BaseModelConfig(Architecture.MLP, 3, 32, 1e-3f, 9, "t", 150, "upright"), x, parts, true);
         assertEquals(3, h.epochs());
         SafeTensors.Contents a = SafeTensors.read(whole.resolve(ModelFiles.WEIGHTS));
         SafeTensors.Contents b = SafeTensors.read(parts.resolve(ModelFiles.WEIGHTS));
         for (String name : a.tensors().keySet()) {
             assertArrayEquals(a.tensors().get(name).toFloats(), b.tensors().get(name).toFloats(), name);
         }
-        InputException e = assertThrows(InputException.class, () -> new BaseTrainer(cpu,
-                new BaseModelConfig(Architecture.MLP, 4, 16, 1e-3f, 9, "t", 150, "upright"), x).train(parts, true, TrainingListener.SILENT));
+        InputException e = assertThrows(InputException.class, () -> train(
+                new BaseModelConfig(Architecture.MLP, 4, 16, 1e-3f, 9, "t", 150, "upright"), x, parts, true));
         assertTrue(e.getMessage().contains("batch = 32"), e.getMessage());
     }
 
     @Test
     void aNonFiniteLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws IOException {
         float[] x = images(64, 6);
-        new BaseTrainer(cpu, new BaseModelConfig(Architecture.MLP, 1, 32, 1e-3f, 1, "t", 64, "upright"), x).train(dir, false, TrainingListener.SILENT);
+        train(new BaseModelConfig(Architecture.MLP, 1, 32, 1e-3f, 1, "t", 64, "upright"), x, dir, false);
         byte[] state = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
         byte[] weights = Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS));
         float[] poisoned = x.clone();
         poisoned[123] = Float.NaN;
-        InputException e = assertThrows(InputException.class, () -> new BaseTrainer(cpu,
-                new BaseModelConfig(Architecture.MLP, 2, 32, 1e-3f, 1, "t", 64, "upright"), poisoned).train(dir, true, TrainingListener.SILENT));
+        InputException e = assertThrows(InputException.class, () -> train(
+                new BaseModelConfig(Architecture.MLP, 2, 32, 1e-3f, 1, "t", 64, "upright"), poisoned, dir, true));
         assertTrue(e.getMessage().startsWith("training diverged: the loss of epoch 2 is NaN"), e.getMessage());
         assertArrayEquals(state, Files.readAllBytes(dir.resolve(Checkpoint.FILE)), "the checkpoint of epoch 1 is kept");
         assertArrayEquals(weights, Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)));

@@ -25,13 +25,13 @@ class TransformFitLbfgsTest {
         ActivationSet acts = TransformFitTest.synthetic(rng, mStar, 800, n, d, 0.01);
         TransformFit.LbfgsResult fit = TransformFit.fitLbfgs(cpu, acts, 200, TransformFit.LBFGS_HISTORY_DEFAULT, 0f,
                 TrainingListener.SILENT);
-        Map<String, Object> r = TransformReport.evaluate(cpu, acts, fit.m());
+        TransformScore r = TransformReport.evaluate(cpu, acts, fit.m());
         double dist = 0;
         for (int i = 0; i < d * d; i++) {
             dist += (fit.m()[i] - mStar[i]) * (fit.m()[i] - mStar[i]);
         }
         dist = Math.sqrt(dist / d);
-        assertTrue((double) r.get("mean") >= 0.995, "R² " + r + " (seed " + seed + ", " + fit.stop() + ")");
+        assertTrue(r.mean() >= 0.995, "R² " + r + " (seed " + seed + ", " + fit.stop() + ")");
         assertTrue(dist < 0.02, "||M - M*||_F / sqrt(d) = " + dist + " (seed " + seed + ")");
         List<Double> losses = fit.history().losses();
         assertEquals(fit.iterations(), losses.size());

@@ -101,20 +101,20 @@ class TransformFitTest {
             double[] mStar = dev.esae.testutil.Synthetic.cyclicOrthogonal(rng, d, n, 0);
             ActivationSet acts = synthetic(rng, mStar, 1500, n, d, 0.01);
             TransformFit.Result fit = TransformFit.fit(cpu, acts, new TransformConfig(40, 64, 5e-3f, seed, 0f), TrainingListener.SILENT);
-            Map<String, Object> r = TransformReport.evaluate(cpu, acts, fit.m());
+            TransformScore r = TransformReport.evaluate(cpu, acts, fit.m());
             double dist = 0;
             for (int i = 0; i < d * d; i++) {
                 dist += (fit.m()[i] - mStar[i]) * (fit.m()[i] - mStar[i]);
             }
             dist = Math.sqrt(dist / d);
-            assertTrue((double) r.get("mean") >= 0.99, "n = " + n + ": R² " + r + " (seed " + seed + ")");
+            assertTrue(r.mean() >= 0.99, "n = " + n + ": R² " + r + " (seed " + seed + ")");
             assertTrue(dist < 0.05, "n = " + n + ": ||M - M*||_F / sqrt(d) = " + dist + " (seed " + seed + ")");
-            assertTrue((double) r.get("cycle_error") < 0.05, "n = " + n + ": " + r);
+            assertTrue(r.cycleError() < 0.05, "n = " + n + ": " + r);
             List<?> losses = fit.history().losses();
             assertTrue((double) losses.get(losses.size() - 1) < 0.01 * (double) losses.get(0), "losses " + losses);
 
             // The identity's R², computed here independently: 1 - SS_res/SS_tot per dimension, mean.
-            Map<String, Object> id = TransformReport.evaluate(cpu, acts, TransformReport.identity(d));
+            TransformScore id = TransformReport.evaluate(cpu, acts, TransformReport.identity(d));
             float[] a0 = acts.orientation(0);
             for (int p = 1; p < n; p++) {
                 float[] ap = acts.orientation(p);
@@ -133,7 +133,7 @@ class TransformFitTest {
                     }
                     total += 1 - res / tot;
                 }
-                assertEquals(total / d, (double) ((List<?>) id.get("per_p")).get(p - 1), 1e-8 * Math.abs(total / d), "identity R² at p = " + p);
+                assertEquals(total / d, id.perP().get(p - 1), 1e-8 * Math.abs(total / d), "identity R² at p = " + p);
             }
         }
     }

@@ -93,7 +93,7 @@ class ProbeSuiteTest {
                 m[i] = (float) (rng.nextGaussian() / Math.sqrt(d));
             }
         }
-        return new SaeFiles.Loaded(Map.of(), kind, sae, m);
+        return new SaeFiles.Loaded(null, kind, sae, m);
     }
 
     @Test

@@ -43,7 +43,7 @@ class SaeFilesTest {
         ActivationSet acts = randomActs(5, 200, 2, d);
         try (TopKSae sae = SaeTrainer.train(cpu, acts, new SaeTrainer.Config(64, 7, 0, false, 2, 32, 1e-3f, 1),
                 TrainingListener.SILENT, new LossHistory(200))) {
-            SaeFiles.save(dir, cpu, sae, null, SaeFiles.config(SaeKind.TOPK, d, 64, 7, 2, Map.of()));
+            SaeFiles.save(dir, cpu, sae.namedParameters(), d, null, SaeConfig.of(SaeKind.TOPK, d, 64, 7, 2, training(200), "test"));
             float[] x = java.util.Arrays.copyOf(acts.data(), 50 * d);
             Npy.write(dir.resolve("x.npy"), HostArray.ofFloats(x, 50, d));
             try (Tensor t = cpu.upload(x, 50, d)) {
@@ -70,21 +70,36 @@ class SaeFilesTest {
         assertTrue(Double.parseDouble(out.strip()) < 1e-5, "SAELens-style forward differs by " + out.strip());
     }
 
+    private static SaeConfig.Training training(int inputs) {
+        return new SaeConfig.Training(1, 32, 1e-3f, 1, inputs, 0, 0f, "acts.npy", "upright", null);
+    }
+
+    /** An invariant SAE with 80 latents, K = 3, trained for {@code epochs} in batches of 16. */
+    private static SaeTraining.Request invariant(ActivationSet acts, int epochs) {
+        SaeConfig.Training t = new SaeConfig.Training(epochs, 16, 1e-3f, 3, acts.count(), 0, 0f, "acts.npy", "upright", null);
+        SaeTraining.Request r = SaeTraining.Request.of(SaeKind.INVARIANT, 3, acts, t, null, false, java.util.List.of());
+        assertEquals(80, r.schedule().latents());
+        return r;
+    }
+
     @Test
     void resumingAnSaeFromItsCheckpointGivesTheSameBytesAsOneRun() throws IOException {
         ActivationSet acts = randomActs(8, 90, 4, 10);
-        Map<String, Object> cfg = SaeFiles.config(SaeKind.INVARIANT, 10, 80, 3, 4, Map.of("batch", 16, "lr", 1e-3, "seed", 3, "inputs", 90));
-        SaeTrainer.Config three = new SaeTrainer.Config(80, 3, 512, true, 3, 16, 1e-3f, 3);
-        SaeTrainer.Config one = new SaeTrainer.Config(80, 3, 512, true, 1, 16, 1e-3f, 3);
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
-        SaeTrainer.train(cpu, acts, three, whole, false, cfg, null, TrainingListener.SILENT, new LossHistory(90)).close();
-        SaeTrainer.train(cpu, acts, one, parts, false, cfg, null, TrainingListener.SILENT, new LossHistory(90)).close();
-        LossHistory h = new LossHistory(90);
-        SaeTrainer.train(cpu, acts, three, parts, true, cfg, null, TrainingListener.SILENT, h).close();
+        SaeTraining.run(cpu, invariant(acts, 3), whole, false, 1, TrainingListener.SILENT);
+        SaeTraining.run(cpu, invariant(acts, 1), parts, false, 1, TrainingListener.SILENT);
+        LossHistory h = SaeTraining.run(cpu, invariant(acts, 3), parts, true, 1, TrainingListener.SILENT).history();
         assertEquals(3, h.epochs());
+        for (String f : new String[] {SaeFiles.WEIGHTS, SaeFiles.CONFIG, SaeFiles.METRICS, "loss.csv"}) {
+            assertArrayEquals(java.nio.file.Files.readAllBytes(whole.resolve(f)), java.nio.file.Files.readAllBytes(parts.resolve(f)), f);
+        }
+        // Saving every second epoch: after 3 epochs the checkpoint holds the last (it is always saved).
+        Path sparse = dir.resolve("every-2");
+        SaeTraining.run(cpu, invariant(acts, 3), sparse, false, 2, TrainingListener.SILENT);
         assertArrayEquals(java.nio.file.Files.readAllBytes(whole.resolve(SaeFiles.WEIGHTS)),
-                java.nio.file.Files.readAllBytes(parts.resolve(SaeFiles.WEIGHTS)));
+                java.nio.file.Files.readAllBytes(sparse.resolve(SaeFiles.WEIGHTS)));
+        assertEquals(3, (long) (Long) dev.esae.train.Checkpoint.readConfig(sparse).get("epochs_done"));
     }
 
     @Test
@@ -97,7 +112,7 @@ class SaeFilesTest {
         }
         try (TopKSae sae = SaeTrainer.train(cpu, acts, new SaeTrainer.Config(96, 5, 512, true, 1, 32, 1e-3f, 2),
                 TrainingListener.SILENT, new LossHistory(100))) {
-            SaeFiles.save(dir, cpu, sae, m, SaeFiles.config(SaeKind.EQUIVARIANT, d, 96, 5, 4, Map.of()));
+            SaeFiles.save(dir, cpu, sae.namedParameters(), d, m, SaeConfig.of(SaeKind.EQUIVARIANT, d, 96, 5, 4, training(100), "test"));
             try (SaeFiles.Loaded back = SaeFiles.load(cpu, dir); Tensor t = cpu.upload(java.util.Arrays.copyOf(acts.data(), 8 * d), 8, d)) {
                 assertEquals(SaeKind.EQUIVARIANT, back.kind());
                 assertArrayEquals(m, back.transform());

@@ -143,11 +143,11 @@ class SaeTrainerTest {
         try (TopKSae sae = SaeTrainer.train(cpu, acts, new SaeTrainer.Config(64, 6, 64, true, 40, 32, 3e-3f, seed),
                 TrainingListener.SILENT, new LossHistory(count))) {
             // The invariant SAE's own output, scored against ψ(g^p x) (as a plain SAE would be) ...
-            double inv = (double) SaeMetrics.evaluate(cpu, sae, SaeKind.TOPK, acts, null, false).get("fvu");
+            double inv = SaeMetrics.evaluate(cpu, sae, SaeKind.TOPK, acts, null, false).fvu();
             // ... and with M^p applied: the equivariant SAE.
-            java.util.Map<String, Object> eq = SaeMetrics.evaluate(cpu, sae, SaeKind.EQUIVARIANT, acts, m, true);
-            double equi = (double) eq.get("fvu");
-            double accuracy = (double) ((java.util.Map<?, ?>) eq.get("unknown_p")).get("accuracy");
+            SaeScores eq = SaeMetrics.evaluate(cpu, sae, SaeKind.EQUIVARIANT, acts, m, true);
+            double equi = eq.fvu();
+            double accuracy = eq.unknownP().accuracy();
             System.out.printf("FVU against psi(g^p x): invariant %.4f, equivariant %.4f; unknown p recovered %.3f%n", inv, equi, accuracy);
             assertTrue(equi < 0.5 * inv, "equivariant FVU " + equi + " vs invariant " + inv);
             assertTrue(accuracy > 0.9, "p recovered for " + accuracy + " of the rows");

@@ -1,6 +1,5 @@
-package dev.esae.report;
+package dev.esae.io;
 
-import dev.esae.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.image.BufferedImage;

@@ -1,0 +1,22 @@
+package dev.esae.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options of a command that trains into a run folder (train-base, train-sae): where, whether to resume, how often to save. */
+final class RunOptions {
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out.")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "E", defaultValue = "1",
+            description = "Save the checkpoint and the files derived from it every E epochs (and after the last). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    /** Checks the numbers; an InputException naming the option otherwise. */
+    void check() {
+        Options.requirePositive("--checkpoint-every", checkpointEvery);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.esae.train;
+
+import dev.esae.compute.Backend;
+import dev.esae.io.Json;
+import dev.esae.nn.Adam;
+import dev.esae.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The one folder layout of a training run (train-base, train-sae, fit-m): a {@link Checkpoint}
+ * every {@code checkpointEvery} epochs and after the last, then the files derived from that state
+ * (weights and config, written by the caller's {@link Derived}), then {@code loss.csv} and
+ * {@code timing.csv}. Resuming loads the checkpoint after checking it belongs to the same run
+ * ({@code runKeys} of the config equal). The derived files are only ever written from a state that
+ * is also checkpointed, so after a kill a resume re-derives exactly the same bytes.
+ */
+public final class RunFolder implements TrainingRun {
+    /** Writes the files derived from the state now in {@code params}, with {@code config} describing it. */
+    @FunctionalInterface
+    public interface Derived {
+        void write(Path dir, Map<String, Parameter> params, Object config, LossHistory history) throws IOException;
+    }
+
+    private final Path dir;
+    private final boolean resume;
+    private final int checkpointEvery;
+    private final int epochs;
+    private final String firstColumn;
+    private final Function<LossHistory, Object> configAt;
+    private final Object requested;
+    private final List<String> runKeys;
+    private final Derived derived;
+
+    /**
+     * @param dir the folder (made and checked by the caller)
+     * @param resume continue from the checkpoint in {@code dir} when there is one
+     * @param checkpointEvery save every this many epochs (and after the last of {@code epochs})
+     * @param epochs the epochs asked for
+     * @param firstColumn the name of loss.csv's first column ("epoch", or "iteration")
+     * @param configAt the run's config after the epochs of a history (a record; stored in the checkpoint and given to {@code derived})
+     * @param runKeys the config fields a resumed run must share with its checkpoint
+     */
+    public RunFolder(Path dir, boolean resume, int checkpointEvery, int epochs, String firstColumn, Function<LossHistory, Object> configAt,
+            List<String> runKeys, Derived derived) {
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + checkpointEvery);
+        }
+        this.dir = Objects.requireNonNull(dir);
+        this.resume = resume;
+        this.checkpointEvery = checkpointEvery;
+        this.epochs = epochs;
+        this.firstColumn = firstColumn;
+        this.configAt = configAt;
+        this.requested = configAt.apply(null);
+        this.runKeys = runKeys;
+        this.derived = derived;
+    }
+
+    /** The folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public LossHistory start(Backend backend, Map<String, Parameter> params, Adam adam, LossHistory fresh) {
+        if (!resume || !Checkpoint.exists(dir)) {
+            return fresh;
+        }
+        Checkpoint.State st = Checkpoint.read(dir, backend, params, adam, fresh.samplesPerEpoch());
+        Checkpoint.requireSameRun(dir, st.config(), asMap(requested), runKeys);
+        return st.history();
+    }
+
+    @Override
+    public void epochEnd(Backend backend, Map<String, Parameter> params, Adam adam, LossHistory h, boolean epochRan) throws IOException {
+        boolean due = h.epochs() % checkpointEvery == 0 || h.epochs() >= epochs;
+        if (epochRan && !due) {
+            return;
+        }
+        Object config = configAt.apply(h);
+        if (epochRan) {
+            Checkpoint.write(dir, backend, params, adam, h.epochs(), h, asMap(config));
+        }
+        derived.write(dir, params, config, h);
+        writeCsvs(dir, h, firstColumn);
+    }
+
+    /** loss.csv and timing.csv of a history (also for runs without a checkpoint, such as an L-BFGS fit). */
+    public static void writeCsvs(Path dir, LossHistory h, String firstColumn) throws IOException {
+        h.writeCsv(dir.resolve("loss.csv"), firstColumn);
+        h.writeTimingCsv(dir.resolve("timing.csv"));
+    }
+
+    @Override
+    public String keptHint() {
+        return "; the last good checkpoint in " + dir + " is kept";
+    }
+
+    private static Map<String, Object> asMap(Object config) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.untyped(config);
+        return m;
+    }
+}
