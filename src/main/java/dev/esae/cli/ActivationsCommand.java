@@ -1,6 +1,7 @@
 package dev.esae.cli;
 
 import dev.esae.base.Activations;
+import dev.esae.base.ActivationsInfo;
 import dev.esae.base.Autoencoder;
 import dev.esae.base.ModelFiles;
 import dev.esae.compute.Backend;
@@ -9,6 +10,7 @@ import dev.esae.data.DatasetFiles;
 import dev.esae.data.ShapesDataset;
 import dev.esae.io.HostArray;
 import dev.esae.io.Npy;
+import dev.esae.train.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -44,13 +46,9 @@ final class ActivationsCommand extends Subcommand {
             float[] acts = Activations.extract(backend, ae, dataset.imagesAsFloats(), group,
                     new ProgressBar(spec.commandLine().getErr(), "activations"));
             Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
-            java.util.Map<String, Object> info = new java.util.LinkedHashMap<>();
-            info.put("model", model.toString());
-            info.put("arch", ae.architecture().id());
-            info.put("data", data.toString());
-            info.put("orientations", DatasetFiles.orientations(data).id());
-            info.put("shape", java.util.List.of(dataset.size(), group.order(), Autoencoder.LATENT));
-            dev.esae.base.ActivationsInfo.write(out, info);
+            new ActivationsInfo(model.toString(), ae.architecture().id(), data.toString(), DatasetFiles.orientations(data).id(),
+                    java.util.List.of(dataset.size(), group.order(), Autoencoder.LATENT),
+                    Provenance.of(backend, root.seed, java.util.List.of(model.resolve(ModelFiles.WEIGHTS), data))).write(out);
             out().printf(Locale.ROOT, "wrote %s: float32[%d, %d, %d] (%s model)%n", out, dataset.size(), group.order(),
                     Autoencoder.LATENT, ae.architecture().id());
         }

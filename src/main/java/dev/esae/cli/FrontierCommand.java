@@ -64,11 +64,11 @@ final class FrontierCommand extends Subcommand {
             for (int i = 0; i < saes.size(); i++) {
                 Path dir = saes.get(i);
                 try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
-                    Map<String, Object> m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
+                    SplicedLoss.Result m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
                             new CyclicGroup(orders.get(i)));
                     String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
-                    Frontier.Point p = new Frontier.Point(name, sae.kind().id(), sae.sae().k(), (double) m.get("l0"),
-                            (double) m.get("l1"), (double) m.get("spliced_mse"), (double) m.get("base_mse"));
+                    Frontier.Point p = new Frontier.Point(name, sae.kind().id(), sae.sae().k(), m.l0(), m.l1(),
+                            m.splicedMse(), m.baseMse());
                     points.add(p);
                     out().printf(Locale.ROOT, "%-24s %-11s k=%-3d l1 %8.3f  spliced mse %.5g  base mse %.5g%n", name, p.kind(), p.k(),
                             p.l1(), p.splicedMse(), p.baseMse());

@@ -1,26 +1,15 @@
 package dev.esae.cli;
 
-import dev.esae.BuildInfo;
 import dev.esae.InputException;
-import dev.esae.base.Autoencoder;
-import dev.esae.base.ModelFiles;
 import dev.esae.compute.Backend;
-import dev.esae.data.ContactSheet;
-import dev.esae.data.DatasetFiles;
 import dev.esae.data.Orientations;
-import dev.esae.data.ShapesDataset;
-import dev.esae.equivariance.ActivationSet;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
-import dev.esae.io.Png;
-import dev.esae.probe.ProbeSet;
-import dev.esae.report.AtlasHtml;
-import dev.esae.report.FeatureAtlas;
+import dev.esae.report.StudyAtlas;
 import dev.esae.report.StudyLayout;
 import dev.esae.report.StudyReport;
+import dev.esae.report.StudySettings;
 import dev.esae.report.TransformChoice;
-import dev.esae.sae.SaeFiles;
-import dev.esae.sae.SaeKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,18 +48,13 @@ final class ReproduceCommand extends Subcommand {
     @Override
     public Integer call() throws IOException {
         int threads = root.threads();
-        Map<String, Object> settings = settings(preset, orientations);
+        StudySettings settings = settings(preset, orientations);
         Path study = out.resolve(STUDY);
         if (resume && !Files.isRegularFile(study)) {
             throw new InputException("--resume: --out " + out + " holds no study (" + STUDY + ") to continue");
         }
         if (Files.isRegularFile(study)) {
-            Map<String, Object> saved;
-            try {
-                saved = Json.parseObject(Files.readString(study));
-            } catch (IllegalArgumentException e) {
-                throw new InputException(study + ": cannot be read as JSON (" + e.getMessage() + ")");
-            }
+            StudySettings saved = Json.read(study, StudySettings.class, "a study's settings");
             if (!settings.equals(saved)) {
                 throw new InputException("--out " + out + ": holds a study with other settings (" + Json.write(saved)
                         + "); choose another folder");
@@ -90,15 +74,20 @@ final class ReproduceCommand extends Subcommand {
             return Main.execute(out(), spec.commandLine().getErr(), all.toArray(String[]::new));
         };
         List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, orientations, layout, esae).steps());
-        steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> atlasDone(layout), () -> atlas(layout, preset)));
+        steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> StudyAtlas.done(layout), () -> {
+            try (Backend backend = root.openBackend().backend()) {
+                StudyAtlas.write(backend, layout, preset.atlasK(), preset == Preset.TINY ? 12 : 48, root.seed);
+            }
+            return ExitCodes.OK;
+        }));
         steps.add(new StudyPlan.Step("report", "report", () -> StudyPlan.json(layout.reportJson(), "complete")
                 && Files.isRegularFile(layout.reportMd()), () -> {
-                    new StudyReport(layout, settings, preset.ks(), preset.probeKs(), preset.lengths()).write();
+                    new StudyReport(layout, settings).write();
                     return ExitCodes.OK;
                 }));
 
-        Map<String, Object> timings = Files.isRegularFile(layout.timings())
-                ? new LinkedHashMap<>(Json.parseObject(Files.readString(layout.timings()))) : new LinkedHashMap<>();
+        Map<String, Double> timings = Files.isRegularFile(layout.timings())
+                ? new LinkedHashMap<>(Json.readMap(layout.timings(), Double.class, "the study's step times")) : new LinkedHashMap<>();
         long start = System.nanoTime();
         int ran = 0;
         for (int i = 0; i < steps.size(); i++) {
@@ -139,81 +128,9 @@ final class ReproduceCommand extends Subcommand {
         }
     }
 
-    private Map<String, Object> settings(Preset p, Orientations orientations) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("preset", p.name());
-        s.put("orientations", orientations.id());
-        s.put("seed", root.seed);
-        s.put("train_images", p.trainImages());
-        s.put("probe_images", p.probeImages());
-        s.put("base_epochs", p.baseEpochs());
-        s.put("fit_m_solvers", TransformChoice.SOLVERS);
-        s.put("fit_m_epochs", p.fitEpochs());
-        s.put("fit_m_lbfgs_iterations", p.fitIterations());
-        s.put("sae_epochs", p.saeEpochs());
-        s.put("k", p.ks());
-        s.put("probe_k", p.probeKs());
-        s.put("lengths", p.lengths());
-        s.put("probes", p.probes());
-        s.put("xgb_max_bin", p.xgbMaxBin());
-        return Json.parseObject(Json.write(s));  // the types a read-back gives (Long, List of Long), so saved and new compare equal
-    }
-
-    private static boolean atlasDone(StudyLayout layout) throws IOException {
-        if (!Files.isRegularFile(layout.atlas()) || !Files.readString(layout.atlas()).strip().endsWith("</html>")) {
-            return false;
-        }
-        Map<String, Object> j = Json.parseObject(Files.readString(layout.atlasJson()));
-        return j.keySet().containsAll(StudyLayout.ARCHS);
-    }
-
-    private int atlas(StudyLayout layout, Preset preset) throws IOException {
-        int k = preset.atlasK();
-        int limit = preset == Preset.TINY ? 12 : 48;
-        Map<String, List<FeatureAtlas.Feature>> sections = new LinkedHashMap<>();
-        Map<String, Object> json = new LinkedHashMap<>();
-        ShapesDataset probeImages = DatasetFiles.read(layout.probeData());
-        try (Backend backend = root.openBackend().backend()) {
-            for (String arch : StudyLayout.ARCHS) {
-                ActivationSet acts = ActivationSet.read(layout.probeActs(arch), null);
-                ProbeSet set = ProbeSet.of(acts, probeImages.labelsArray().toInts(), root.seed);
-                List<FeatureAtlas.Feature> features;
-                try (Autoencoder model = ModelFiles.load(backend, layout.model(arch));
-                     SaeFiles.Loaded sae = SaeFiles.load(backend, layout.sae(arch, SaeKind.EQUIVARIANT, k))) {
-                    features = FeatureAtlas.compute(backend, model, sae, set, probeImages, limit);
-                }
-                sections.put(arch.toUpperCase(Locale.ROOT) + " autoencoder, equivariant SAE, K = " + k, features);
-                List<Map<String, Object>> list = new ArrayList<>();
-                List<byte[]> tiles = new ArrayList<>();
-                for (FeatureAtlas.Feature f : features) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("latent", f.latent());
-                    row.put("fires", f.fires());
-                    row.put("class", f.invariant() ? "invariant" : "equivariant");
-                    row.put("cosines", java.util.Arrays.stream(f.cosines()).boxed().toList());
-                    row.put("maps_to", f.mapsTo());
-                    row.put("maps_to_cosine", Double.isFinite(f.mapsToCosine()) ? f.mapsToCosine() : null);
-                    list.add(row);
-                    if (tiles.size() < 8 * f.decoded().size()) {
-                        tiles.addAll(f.decoded());
-                    }
-                }
-                Map<String, Object> a = new LinkedHashMap<>();
-                a.put("k", k);
-                a.put("features", features.size());
-                a.put("invariant", features.stream().filter(FeatureAtlas.Feature::invariant).count());
-                a.put("list", list);
-                json.put(arch, a);
-                if (!tiles.isEmpty()) {
-                    Files.createDirectories(layout.figures());
-                    // One row per feature: its decoded image at p = 0..n-1.
-                    ContactSheet sheet = ContactSheet.of(tiles, 64, features.get(0).decoded().size(), 2, 4);
-                    Png.writeGray(layout.figures().resolve("features-" + arch + ".png"), sheet.pixels(), sheet.width(), sheet.height());
-                }
-            }
-        }
-        AtomicFiles.writeString(layout.atlasJson(), Json.pretty(json));
-        AtomicFiles.writeString(layout.atlas(), AtlasHtml.render("esae feature atlas (" + BuildInfo.version() + ")", sections));
-        return ExitCodes.OK;
+    private StudySettings settings(Preset p, Orientations orientations) {
+        return new StudySettings(p.name(), orientations.id(), root.seed, p.trainImages(), p.probeImages(), p.baseEpochs(),
+                TransformChoice.SOLVERS, p.fitEpochs(), p.fitIterations(), p.saeEpochs(), p.ks(), p.probeKs(), p.lengths(), p.probes(),
+                p.xgbMaxBin());
     }
 }

@@ -3,7 +3,10 @@ package dev.esae.cli;
 import dev.esae.InputException;
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.Orientations;
+import dev.esae.equivariance.TransformFiles;
+import dev.esae.equivariance.TransformFitReport;
 import dev.esae.io.Json;
+import dev.esae.sae.SaeConfig;
 import dev.esae.io.Npy;
 import dev.esae.io.SafeTensors;
 import dev.esae.probe.ProbeFiles;
@@ -91,9 +94,8 @@ final class StudyPlan {
                 List<String> args = new ArrayList<>(List.of("fit-m", "--solver", solver, "--acts", layout.acts(arch).toString()));
                 args.addAll(budget);
                 args.addAll(List.of("--out", t.toString(), "--overwrite"));
-                steps.add(new Step("fit-m", "fit-m " + solver + " " + arch, () -> json(t.resolve("r2.json"), "fitted")
-                        && solver.equals(Json.parseObject(Files.readString(t.resolve("r2.json"))).get("solver"))
-                        && tensors(t.resolve("M.safetensors")), () -> esae.run(args)));
+                steps.add(new Step("fit-m", "fit-m " + solver + " " + arch, () -> fitBy(t, solver) && tensors(t.resolve("M.safetensors")),
+                        () -> esae.run(args)));
             }
         }
         for (String arch : ARCHS) {
@@ -178,10 +180,19 @@ final class StudyPlan {
     }
 
     /** Whether the SAE in {@code dir} was trained with the M of {@code transform} (its cfg.json says so). */
-    static boolean trainedWith(Path dir, Path transform) throws IOException {
+    static boolean trainedWith(Path dir, Path transform) {
         Path cfg = dir.resolve(SaeFiles.CONFIG);
-        return Files.isRegularFile(cfg) && Json.parseObject(Files.readString(cfg)).get("transform") instanceof String t
-                && t.equals(transform + " (M)");
+        return Files.isRegularFile(cfg) && (transform + " (M)").equals(Json.read(cfg, SaeConfig.class, "an SAE config").transform());
+    }
+
+    /** Whether {@code dir} holds a fit of M by {@code solver} (its r2.json says so). */
+    static boolean fitBy(Path dir, String solver) {
+        Path file = dir.resolve(TransformFiles.REPORT);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        TransformFitReport.Summary r = Json.read(file, TransformFitReport.Summary.class, "a transform fit's report");
+        return r.fitted() != null && solver.equals(r.solver());
     }
 
     static boolean activations(Path file, int count) {

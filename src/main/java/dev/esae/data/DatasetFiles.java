@@ -32,13 +32,7 @@ public final class DatasetFiles {
     public static void write(Path dir, ShapesDataset data, ShapeCatalog catalog, long seed) throws IOException {
         Npy.write(dir.resolve(IMAGES), data.imagesArray());
         Npy.write(dir.resolve(LABELS), data.labelsArray());
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("source", "shapes");
-        info.put("orientations", data.orientations().id());
-        info.put("images", data.size());
-        info.put("seed", seed);
-        info.put("distinct_images", data.distinctImages());
-        info.put("esae_version", BuildInfo.version());
+        DatasetInfo info = new DatasetInfo("shapes", data.orientations().id(), data.size(), seed, data.distinctImages(), BuildInfo.version());
         AtomicFiles.writeString(dir.resolve(INFO), Json.pretty(info));
         List<byte[]> first = new ArrayList<>();
         for (int i = 0; i < Math.min(64, data.size()); i++) {
@@ -78,19 +72,21 @@ public final class DatasetFiles {
         return recorded != null ? recorded : read(dir).orientations();
     }
 
+    /** A dataset folder's {@code dataset.json}, or {@code null} when it has none (folders of older versions). */
+    public static DatasetInfo info(Path dir) {
+        Path file = dir.resolve(INFO);
+        return Files.isRegularFile(file) ? Json.read(file, DatasetInfo.class, "a dataset record") : null;
+    }
+
     /** {@code dataset.json}'s orientations, or {@code null} when the folder has no such file. */
     private static Orientations recordedOrientations(Path dir) {
-        Path file = dir.resolve(INFO);
-        if (!Files.isRegularFile(file)) {
+        DatasetInfo info = info(dir);
+        if (info == null) {
             return null;
         }
-        Object o;
-        try {
-            o = Json.parseObject(Files.readString(file)).get("orientations");
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InputException(file + ": cannot be read as JSON (" + e.getMessage() + ")");
-        }
-        Orientations or = o instanceof String s ? Orientations.fromId(s) : null;
+        Path file = dir.resolve(INFO);
+        String o = info.orientations();
+        Orientations or = o == null ? null : Orientations.fromId(o);
         if (or == null) {
             throw new InputException(file + ": expected \"orientations\": \"upright\" or \"random\", found " + o);
         }

@@ -92,6 +92,21 @@ public final class Json {
         }
     }
 
+    /** Reads {@code file} as an object whose every value is a {@code type}, in the file's key order. */
+    @SuppressWarnings("unchecked")
+    public static <T> Map<String, T> readMap(Path file, Class<T> type, String what) {
+        Map<String, Object> raw = read(file, LinkedHashMap.class, what);
+        Map<String, T> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            try {
+                out.put(e.getKey(), MAPPER.convertValue(e.getValue(), type));
+            } catch (IllegalArgumentException ex) {
+                throw new InputException(file + ": \"" + e.getKey() + "\" cannot be read as " + what + " (" + ex.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
     /** Converts a value (a record, map or list) to the untyped form {@link #parse} gives. */
     public static Object untyped(Object value) {
         return plain(MAPPER.valueToTree(stable(value)));

@@ -1,8 +1,10 @@
 package dev.esae.report;
 
+import dev.esae.InputException;
 import dev.esae.io.Charts;
 import dev.esae.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,13 +26,35 @@ public final class Frontier {
 
     private Frontier() {}
 
+    /** The points as frontier.csv holds them (numbers by {@link #number}). */
     public static String csv(List<Point> points) {
         StringBuilder sb = new StringBuilder("sae,kind,k,l0,l1,spliced_mse,base_mse\n");
         for (Point p : points) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g%n", p.sae().replace(',', '_'), p.kind(), p.k(), p.l0(),
-                    p.l1(), p.splicedMse(), p.baseMse()));
+            sb.append(String.join(",", p.sae().replace(',', '_'), p.kind(), Integer.toString(p.k()), number(p.l0()), number(p.l1()),
+                    number(p.splicedMse()), number(p.baseMse()))).append('\n');
         }
         return sb.toString();
+    }
+
+    /** A number as frontier.csv writes it: six significant digits (it reads back to the same text). */
+    public static String number(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** Reads frontier.csv back; an {@link InputException} naming the file and line when one is malformed. */
+    public static List<Point> read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<Point> out = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            try {
+                out.add(new Point(f[0], f[1], Integer.parseInt(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                        Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+            } catch (RuntimeException e) {
+                throw new InputException(file + ": line " + (i + 1) + " is not sae,kind,k,l0,l1,spliced_mse,base_mse (" + e.getMessage() + ")");
+            }
+        }
+        return out;
     }
 
     /** Writes {@code frontier.csv} and {@code frontier.png} (one line per kind, points in order of L1). */

@@ -1,6 +1,7 @@
 package dev.esae.report;
 
 import dev.esae.InputException;
+import dev.esae.equivariance.TransformFitReport;
 import dev.esae.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,14 +55,10 @@ public record TransformChoice(String solver, Path dir, double r2) {
 
     /** {@code fitted.mean} of an {@code r2.json}. */
     static double meanR2(Path file) {
-        try {
-            Object fitted = Json.parseObject(Files.readString(file)).get("fitted");
-            if (fitted instanceof Map<?, ?> f && f.get("mean") instanceof Number n) {
-                return n.doubleValue();
-            }
+        TransformFitReport.Summary r = Json.read(file, TransformFitReport.Summary.class, "a transform fit's report (make it with 'esae fit-m')");
+        if (r.fitted() == null) {
             throw new InputException(file + ": has no fitted.mean (make it with 'esae fit-m')");
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InputException(file + ": cannot be read (" + e.getMessage() + "; make it with 'esae fit-m')");
         }
+        return r.fitted().mean();
     }
 }

@@ -5,8 +5,6 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import dev.esae.data.CyclicGroup;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The spliced loss (SPEC §6): ψ inside the base autoencoder replaced by the SAE's reconstruction,
@@ -17,15 +15,22 @@ import java.util.Map;
 public final class SplicedLoss {
     private static final int CHUNK = 128;
 
+    /**
+     * The spliced loss of one SAE on a set of images.
+     *
+     * @param splicedMse the base decoder's MSE from the SAE's reconstruction of ψ
+     * @param baseMse the base model's own MSE
+     */
+    public record Result(double splicedMse, double baseMse, double l1, double l0, int images) {}
+
     private SplicedLoss() {}
 
     /**
      * @param images {@code [N, 4096]} in [0, 1] (the canonical images)
      * @param m M for the equivariant kind, else ignored
-     * @return {@code spliced_mse}, {@code base_mse} (means over pixels), {@code l1} and {@code l0} of z (means over
-     *     rows, every orientation of every image), and {@code images}
+     * @return the spliced and base MSE (means over pixels), L1 and L0 of z (means over rows, every orientation of every image)
      */
-    public static Map<String, Object> evaluate(Backend backend, Autoencoder model, TopKSae sae, SaeKind kind, float[] m,
+    public static Result evaluate(Backend backend, Autoencoder model, TopKSae sae, SaeKind kind, float[] m,
             float[] images, CyclicGroup group) {
         int count = images.length / Autoencoder.IMAGE;
         int n = group.order();
@@ -74,12 +79,7 @@ public final class SplicedLoss {
                 }
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("spliced_mse", spliced / ((double) count * n));
-        out.put("base_mse", base / ((double) count * n));
-        out.put("l1", l1 / ((double) count * n));
-        out.put("l0", l0 / ((double) count * n));
-        out.put("images", count);
-        return out;
+        double rows = (double) count * n;
+        return new Result(spliced / rows, base / rows, l1 / rows, l0 / rows, count);
     }
 }

@@ -257,7 +257,7 @@ class CliTest {
     }
 
     @Test
-    void trainSaeWritesItsFolderResumesAndRefusesBadInput() throws IOException {
+    void trainSaeWritesItsFolderResumesAndRefusesBadInput() throws Exception {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
         int d = 8;
         float[] a = new float[60 * 4 * d];
@@ -274,6 +274,20 @@ class CliTest {
         for (String key : new String[] {"mse", "fvu", "l0", "l1", "dead_fraction"}) {
             assertTrue(metrics.get(key) instanceof Number, "metrics.json has " + key);
         }
+        // Provenance: the backend that trained it, the seed, and the SHA-256 of the input, in cfg.json and metrics.json.
+        java.util.Map<String, Object> cfg = dev.esae.io.Json.parseObject(Files.readString(out.resolve("cfg.json")));
+        assertEquals("cpu", cfg.get("device"));
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(acts)));
+        for (java.util.Map<String, Object> file : java.util.List.of(cfg, metrics)) {
+            java.util.Map<?, ?> prov = (java.util.Map<?, ?>) file.get("provenance");
+            assertTrue(String.valueOf(prov.get("backend")).startsWith("cpu (OpenBLAS"), String.valueOf(prov));
+            assertEquals(0L, prov.get("seed"));
+            assertEquals(java.util.Map.of(acts.toString(), sha), prov.get("inputs"));
+            assertTrue(String.valueOf(prov.get("git_commit")).matches("[0-9a-f]{40}(-dirty)?|unknown"), String.valueOf(prov));
+            for (String key : new String[] {"esae_version", "device", "threads", "java", "os"}) {
+                assertTrue(prov.get(key) != null, "provenance has " + key);
+            }
+        }
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "2", "--out", out.toString()),
                 "already holds a training run");
         Run resumed = esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "2", "--out", out.toString(), "--resume");
@@ -285,6 +299,12 @@ class CliTest {
         String o = dir.resolve("bad").toString();
         String f = acts.toString();
         assertUserError(esae("train-sae", "--kind", "sparse", "--k", "4", "--acts", f, "--out", o), "--kind: expected topk, wide");
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", f, "--out", o, "--checkpoint-every", "0"),
+                "--checkpoint-every: expected");
+        // Choices are case-insensitive.
+        Run upper = esae("train-sae", "--kind", "TopK", "--k", "4", "--acts", f, "--epochs", "1", "--out", dir.resolve("upper").toString());
+        assertEquals(0, upper.code(), upper.err());
+        assertEquals("topk", dev.esae.io.Json.parseObject(Files.readString(dir.resolve("upper").resolve("cfg.json"))).get("esae_kind"));
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "65", "--acts", f, "--out", o), "--k 65: expected 1 to 64 (the latents of a topk SAE on d = 8)");
         assertUserError(esae("train-sae", "--kind", "wide", "--k", "0", "--acts", f, "--out", o), "--k 0: expected 1 to 256");
         assertUserError(esae("train-sae", "--kind", "equivariant", "--k", "4", "--acts", f, "--out", o), "the equivariant kind needs M");

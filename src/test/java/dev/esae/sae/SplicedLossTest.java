@@ -38,7 +38,7 @@ class SplicedLossTest {
             try (TopKSae sae = SaeTrainer.train(cpu, set, new SaeTrainer.Config(64, 4, 0, false, 1, 8, 1e-3f, 1),
                     TrainingListener.SILENT, new LossHistory(5))) {
                 for (SaeKind kind : new SaeKind[] {SaeKind.TOPK, SaeKind.EQUIVARIANT}) {
-                    Map<String, Object> r = SplicedLoss.evaluate(cpu, model, sae, kind, m, images, g);
+                    SplicedLoss.Result r = SplicedLoss.evaluate(cpu, model, sae, kind, m, images, g);
                     double spliced = 0;
                     double base = 0;
                     double l1 = 0;
@@ -73,10 +73,10 @@ class SplicedLossTest {
                             }
                         }
                     }
-                    assertEquals(base / 20, (double) r.get("base_mse"), 1e-6, kind + " base");
-                    assertEquals(spliced / 20, (double) r.get("spliced_mse"), 1e-6, kind + " spliced");
-                    assertTrue((double) r.get("spliced_mse") > 0);
-                    assertEquals(l1 / 20, (double) r.get("l1"), 1e-6 * (1 + l1), kind + " l1");
+                    assertEquals(base / 20, r.baseMse(), 1e-6, kind + " base");
+                    assertEquals(spliced / 20, r.splicedMse(), 1e-6, kind + " spliced");
+                    assertTrue(r.splicedMse() > 0);
+                    assertEquals(l1 / 20, r.l1(), 1e-6 * (1 + l1), kind + " l1");
                 }
             }
         }

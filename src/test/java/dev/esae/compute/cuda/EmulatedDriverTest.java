@@ -129,6 +129,18 @@ class EmulatedDriverTest {
             assertEquals(0, r.code(), r.output());
             assertTrue(r.output().contains(device.equals("cuda") ? "backend: cuda: esae host emulator" : "backend: cpu"), r.output());
         }
+        // Each file names the backend that made it: cfg.json's device (SAELens's field) and the provenance.
+        for (String device : List.of("cpu", "cuda")) {
+            Map<String, Object> cfg = dev.esae.io.Json.parseObject(Files.readString(dir.resolve(device).resolve("sae-topk").resolve("cfg.json")));
+            assertEquals(device, cfg.get("device"));
+            for (Path f : List.of(dir.resolve(device).resolve("sae-topk").resolve("cfg.json"), dir.resolve(device).resolve("sae-topk")
+                    .resolve("metrics.json"), dir.resolve(device).resolve("mlp").resolve("config.json"), dir.resolve(device).resolve("m-adam")
+                    .resolve("r2.json"))) {
+                Map<?, ?> prov = (Map<?, ?>) dev.esae.io.Json.parseObject(Files.readString(f)).get("provenance");
+                assertTrue(String.valueOf(prov.get("backend")).startsWith(device.equals("cuda") ? "cuda: esae host emulator" : "cpu ("), f + ": " + prov);
+                assertTrue(!device.equals("cuda") || String.valueOf(prov.get("device")).contains("esae host emulator"), f + ": " + prov);
+            }
+        }
         runs.addAll(List.of("mlp", "cnn", "m-adam", "m-lbfgs", "sae-topk", "sae-wide", "sae-twolayer", "sae-invariant", "sae-equivariant"));
         for (String run : runs) {
             List<String> cpu = Files.readAllLines(dir.resolve("cpu").resolve(run).resolve("loss.csv"));
