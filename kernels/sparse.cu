@@ -1,5 +1,6 @@
 // Sparse decoder kernels of the TopK SAEs: they touch only the K selected rows of the decoder
-// W [L, D] for each input, never the whole dense code.
+// W [L, D] for each input, never the whole dense code; and AuxK's dead-latent bookkeeping over
+// the same selected entries.
 #include "common.cuh"
 
 // out[b, :] = sum_k values[b, k] * rows[indices[b, k], :]; one block per input row, threads over D,
@@ -79,4 +80,31 @@ KERNEL project_out_rows_f32(float* __restrict__ grad, const float* __restrict__ 
     for (int j = threadIdx.x; j < d; j += blockDim.x) acc += (double)g[j] * row[j];
     float dot = (float)block_sum(acc);
     for (int j = threadIdx.x; j < d; j += blockDim.x) g[j] -= dot * row[j];
+}
+
+// AuxK's dead-latent bookkeeping (Backend.updateDeadLatents), two launches in stream order. The
+// first advances every counter by the batch's rows, saturating at deadAfter (int32 then holds it
+// however long training runs, and the dead test is as with an unbounded count), and writes the
+// mask from it: 0 for a dead latent, -inf for a live one.
+KERNEL dead_latents_advance(int* __restrict__ rowsSinceFired, float* __restrict__ deadMask, int latents, int rows, int deadAfter) {
+    FOR_EACH(i, latents) {
+        long long c = (long long)rowsSinceFired[i] + rows;  // in 64 bits: it can pass 2^31
+        int count = (int)(c < deadAfter ? c : deadAfter);
+        rowsSinceFired[i] = count;
+        deadMask[i] = count >= deadAfter ? 0.f : __uint_as_float(0xff800000u);
+    }
+}
+
+// The second: every latent selected with a value > 0 fired, so its counter is 0 and its mask
+// follows. Entries naming the same latent all write the same two values, so their order does not
+// matter. A NaN value is not > 0, as on the CPU.
+KERNEL dead_latents_reset_fired(const float* __restrict__ values, const int* __restrict__ indices, long long entries,
+                                int* __restrict__ rowsSinceFired, float* __restrict__ deadMask, int deadAfter) {
+    FOR_EACH(e, entries) {
+        if (values[e] > 0.f) {
+            int latent = indices[e];
+            rowsSinceFired[latent] = 0;
+            deadMask[latent] = 0 >= deadAfter ? 0.f : __uint_as_float(0xff800000u);
+        }
+    }
 }

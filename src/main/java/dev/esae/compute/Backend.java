@@ -157,6 +157,23 @@ public interface Backend extends AutoCloseable {
     /** Sparse dots: {@code out[b, k] = ⟨x[b, :], rows[indices[b, k], :]⟩}, {@code (x W^T)} at the selected entries. */
     void sparseDots(Tensor x, Tensor indices, Tensor rows, Tensor out);
 
+    /**
+     * AuxK's dead-latent bookkeeping for one batch of {@code rows} rows, in three steps: every
+     * counter of int {@code rowsSinceFired [L]} advances by {@code rows}, saturating at
+     * {@code deadAfter}; every latent that int {@code indices [B, K]} selects with
+     * {@code values[b, k] > 0} fired and is reset to 0 (a value ≤ 0 or NaN does not count; a latent
+     * selected twice is simply reset); then {@code deadMask[i] = 0} where
+     * {@code rowsSinceFired[i] >= deadAfter} (dead) and {@code −∞} elsewhere, so that adding the
+     * mask to pre-activations leaves only the dead latents to a TopK.
+     *
+     * <p>The counters are int32 because a float32 count is exact only to 2^24 rows, which a long
+     * run passes (the paper's SAE: 500 epochs × 40,000 rows = 2·10^7). Saturating at
+     * {@code deadAfter} keeps them in range however long training runs and leaves the dead test
+     * exactly as with an unbounded count, since a count past {@code deadAfter} stays past it until
+     * it is reset. {@code rows} and {@code deadAfter} must not be negative.
+     */
+    void updateDeadLatents(Tensor values, Tensor indices, int rows, int deadAfter, Tensor rowsSinceFired, Tensor deadMask);
+
     /** Scales each row of {@code w [L, D]} to unit L2 norm; a zero row stays zero. */
     void normalizeRows(Tensor w);
 

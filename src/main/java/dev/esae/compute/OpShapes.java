@@ -136,6 +136,23 @@ public final class OpShapes {
         return new int[] {indices.dim(0), indices.dim(1), rows.dim(0), rows.dim(1)};
     }
 
+    /**
+     * {@code {entries, latents}} of an updateDeadLatents call: {@code values, indices [B, K]},
+     * {@code rowsSinceFired, deadMask [L]}, and counts that are not negative.
+     */
+    public static int[] updateDeadLatents(Tensor values, Tensor indices, int rows, int deadAfter, Tensor rowsSinceFired,
+            Tensor deadMask) {
+        if (values.rank() != 2 || !Arrays.equals(values.shape(), indices.shape()) || rowsSinceFired.rank() != 1
+                || !Arrays.equals(rowsSinceFired.shape(), deadMask.shape())) {
+            throw new IllegalArgumentException("updateDeadLatents: values " + values + ", indices " + indices + ", counters "
+                    + rowsSinceFired + ", mask " + deadMask);
+        }
+        if (rows < 0 || deadAfter < 0) {
+            throw new IllegalArgumentException("updateDeadLatents: rows " + rows + " and deadAfter " + deadAfter + " must not be negative");
+        }
+        return new int[] {intSize(values), rowsSinceFired.dim(0)};
+    }
+
     public static void rowMatrix(Tensor w, String op) {
         if (w.rank() != 2) {
             throw new IllegalArgumentException(op + " needs [L, D], got " + w);

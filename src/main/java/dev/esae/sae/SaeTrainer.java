@@ -79,13 +79,10 @@ public final class SaeTrainer {
             bias[j] = (float) (mean[j] / ((double) count * n));
         }
         sae.setDecoderBias(bias);
-        // AuxK: a latent is dead when it has not fired over the last epoch's worth of rows.
-        long[] rowsSinceFired = new long[c.latents()];
-        boolean[] dead = new boolean[c.latents()];
-        long deadAfter = (long) count * n;
+        // AuxK: a latent is dead when it has not fired over the last epoch's worth of rows (the
+        // SAE counts on the backend; count · n rows fit an int, as the activations' array does).
         if (c.auxK() > 0) {
-            sae.enableAuxK(c.auxK(), c.auxCoef());
-            sae.setDead(dead);
+            sae.enableAuxK(c.auxK(), c.auxCoef(), Math.multiplyExact(count, n));
         }
         // Targets that are the inputs are the same tensor, uploaded once and gathered once per step.
         boolean sameTargets = !c.invariant();
@@ -109,20 +106,6 @@ public final class SaeTrainer {
                 Tensor tr = t.reshape(size * n, d);
                 backend.mseLoss(sae.forward(rowsIn), tr, g, loss);
                 if (c.auxK() > 0) {
-                    int[] fired = backend.downloadInts(sae.latentIndices());
-                    float[] z = backend.download(sae.latentValues());
-                    for (int i = 0; i < rowsSinceFired.length; i++) {
-                        rowsSinceFired[i] += (long) size * n;
-                    }
-                    for (int i = 0; i < fired.length; i++) {
-                        if (z[i] > 0) {
-                            rowsSinceFired[fired[i]] = 0;
-                        }
-                    }
-                    for (int i = 0; i < dead.length; i++) {
-                        dead[i] = rowsSinceFired[i] >= deadAfter;
-                    }
-                    sae.setDead(dead);
                     sae.backward(g, tr, lossSum);
                 } else {
                     sae.backward(g);

@@ -1,5 +1,7 @@
 package dev.esae.sae;
 
+import static dev.esae.sae.Workspace.rows;
+
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
@@ -26,6 +28,10 @@ import java.util.SplittableRandom;
  *
  * <p>Weights are held as {@code W_enc [L, h]} and {@code W_dec [L, d]} so that each latent's
  * rows are contiguous; SAELens's {@code W_enc [d_in, d_sae]} is the transpose.
+ *
+ * <p>A step's scratch tensors live in one workspace per branch ({@code TopKWorkspace},
+ * {@code AuxKWorkspace}), made for the largest batch so far; AuxK's dead-latent counters stay on
+ * the backend ({@code DeadLatents}), so a training step reads nothing back to the host.
  */
 public final class TopKSae implements AutoCloseable {
     private final Backend backend;
@@ -40,37 +46,14 @@ public final class TopKSae implements AutoCloseable {
     private final Parameter bEnc;
     private final Parameter wDec;
     private final Tensor bEncGradColumn;
-    private int capacity;
-    private Tensor ones;
-    private Tensor centered;
-    private Tensor pre;
-    private Tensor vals;
-    private Tensor idx;
-    private Tensor z;
-    private Tensor out;
-    private Tensor dz;
-    private Tensor dvals;
-    private Tensor dh;
-    private Tensor biasSum;
+    private TopKWorkspace main;
     private Tensor lastHidden;
     private int lastBatch;
     // AuxK branch (OpenAI's TopK SAE paper): dead latents reconstruct the main residual.
     private int auxK;
     private float auxCoef;
-    private Tensor deadMask;
-    private Tensor auxPre;
-    private Tensor auxVals;
-    private Tensor auxIdx;
-    private Tensor auxZ;
-    private Tensor auxOut;
-    private Tensor residual;
-    private Tensor auxGrad;
-    private Tensor auxGradScaled;
-    private Tensor auxDz;
-    private Tensor auxDvals;
-    private Tensor auxDh;
-    private Tensor auxLoss;
-    private Tensor target;
+    private DeadLatents dead;
+    private AuxKWorkspace aux;
 
     /**
      * A new SAE: decoder rows random unit vectors, {@code W_enc} their transpose (the usual TopK
@@ -129,42 +112,20 @@ public final class TopKSae implements AutoCloseable {
         return hidden == 0 ? dim : hidden;
     }
 
+    /** Workspaces for {@code batch} rows: each branch's made anew when a larger batch comes. */
     private void ensure(int batch) {
-        if (batch <= capacity) {
-            return;
+        if (main == null || batch > main.capacity) {
+            if (main != null) {
+                main.close();
+            }
+            main = new TopKWorkspace(backend, batch, dim, latents, k, encoderWidth());
         }
-        closeBuffers();
-        capacity = batch;
-        float[] one = new float[batch];
-        java.util.Arrays.fill(one, 1f);
-        ones = backend.upload(one, batch, 1);
-        centered = backend.zeros(DType.F32, batch, dim);
-        pre = backend.zeros(DType.F32, batch, latents);
-        vals = backend.zeros(DType.F32, batch, k);
-        idx = backend.zeros(DType.I32, batch, k);
-        z = backend.zeros(DType.F32, batch, k);
-        out = backend.zeros(DType.F32, batch, dim);
-        dz = backend.zeros(DType.F32, batch, k);
-        dvals = backend.zeros(DType.F32, batch, k);
-        dh = backend.zeros(DType.F32, batch, encoderWidth());
-        biasSum = backend.zeros(DType.F32, dim);
-        if (auxK > 0) {
-            auxPre = backend.zeros(DType.F32, batch, latents);
-            auxVals = backend.zeros(DType.F32, batch, auxK);
-            auxIdx = backend.zeros(DType.I32, batch, auxK);
-            auxZ = backend.zeros(DType.F32, batch, auxK);
-            auxOut = backend.zeros(DType.F32, batch, dim);
-            residual = backend.zeros(DType.F32, batch, dim);
-            auxGrad = backend.zeros(DType.F32, batch, dim);
-            auxGradScaled = backend.zeros(DType.F32, batch, dim);
-            auxDz = backend.zeros(DType.F32, batch, auxK);
-            auxDvals = backend.zeros(DType.F32, batch, auxK);
-            auxDh = backend.zeros(DType.F32, batch, encoderWidth());
+        if (auxK > 0 && (aux == null || batch > aux.capacity)) {
+            if (aux != null) {
+                aux.close();
+            }
+            aux = new AuxKWorkspace(backend, batch, dim, latents, auxK, encoderWidth());
         }
-    }
-
-    private static Tensor rows(Tensor t, int batch) {
-        return t.dim(0) == batch ? t : t.rows(0, batch);
     }
 
     /** Sets {@code b_dec} (e.g. to the data's mean before training). */
@@ -177,31 +138,25 @@ public final class TopKSae implements AutoCloseable {
     /**
      * Turns on the AuxK loss: {@code coef · mean((e − ê)²)} with {@code e = target − x̂} (held
      * constant) and {@code ê = z_aux W_dec}, where {@code z_aux} keeps the {@code auxK} largest
-     * pre-activations among the latents that {@link #setDead} marks dead. It gives dead latents a
-     * gradient towards what the live ones miss. {@code auxK} 0 turns it off.
+     * pre-activations among the dead latents: those that have not fired (been selected with a
+     * positive value) in the last {@code deadAfterRows} rows, counted on the backend by each
+     * {@link #backward(Tensor, Tensor, Tensor)}. It gives dead latents a gradient towards what the
+     * live ones miss. {@code auxK} 0 turns it off; every call starts counting afresh.
      */
-    public void enableAuxK(int auxK, float coef) {
+    public void enableAuxK(int auxK, float coef, int deadAfterRows) {
         if (auxK < 0 || auxK > latents) {
             throw new IllegalArgumentException("k_aux = " + auxK + " must be in [0, " + latents + "]");
         }
+        DeadLatents counting = auxK > 0 ? new DeadLatents(backend, latents, deadAfterRows) : null;
+        closeAuxK();
         this.auxK = auxK;
         this.auxCoef = coef;
-        if (auxK > 0 && deadMask == null) {
-            deadMask = backend.zeros(DType.F32, latents);
-            auxLoss = backend.zeros(DType.F32, 1);
-        }
-        capacity = 0;
+        this.dead = counting;
     }
 
-    /** Which latents are dead (for AuxK): {@code dead[i]} true lets latent i into the auxiliary TopK. */
-    public void setDead(boolean[] dead) {
-        float[] mask = new float[latents];
-        for (int i = 0; i < latents; i++) {
-            mask[i] = dead[i] ? 0f : Float.NEGATIVE_INFINITY;
-        }
-        try (Tensor t = backend.upload(mask, latents)) {
-            backend.copy(t, deadMask);
-        }
+    /** Sets AuxK's rows-since-fired counters (tests start the bookkeeping from a chosen state). */
+    void setRowsSinceFired(int[] counts) {
+        dead.setRowsSinceFired(counts);
     }
 
     /** The reconstruction {@code x̂ [B, d]} of {@code a [B, d]}; valid until the next call. */
@@ -209,81 +164,87 @@ public final class TopKSae implements AutoCloseable {
         int batch = a.dim(0);
         ensure(batch);
         lastBatch = batch;
-        Tensor c = rows(centered, batch);
+        Tensor c = rows(main.centered, batch);
         backend.copy(a, c);
         // a − b_dec as a rank-1 update: ones[B,1] · b_dec[1,d] subtracted.
-        backend.gemm(false, false, -1f, rows(ones, batch), bDec.value().reshape(1, dim), 1f, c);
+        backend.gemm(false, false, -1f, rows(main.ones, batch), bDec.value().reshape(1, dim), 1f, c);
         lastHidden = hidden == 0 ? c : firstRelu.forward(first.forward(c));
-        Tensor p = rows(pre, batch);
+        Tensor p = rows(main.pre, batch);
         backend.gemm(false, true, 1f, lastHidden, wEnc.value(), 0f, p);
         backend.addRowVector(p, bEnc.value());
-        Tensor v = rows(vals, batch);
-        Tensor ix = rows(idx, batch);
-        backend.topk(p, k, v, ix);
-        Tensor zz = rows(z, batch);
-        backend.relu(v, zz);
-        Tensor o = rows(out, batch);
-        backend.sparseDecode(zz, ix, wDec.value(), o);
+        Tensor o = rows(main.out, batch);
+        selectAndDecode(p, k, rows(main.vals, batch), rows(main.idx, batch), rows(main.z, batch), o);
         backend.addRowVector(o, bDec.value());
         return o;
     }
 
+    /**
+     * A branch's code and reconstruction: the {@code k} largest of {@code pre} per row into
+     * {@code (vals, idx)}, {@code z = max(vals, 0)}, and {@code out = z W_dec} over those rows.
+     * Shared by the main and the AuxK branch.
+     */
+    private void selectAndDecode(Tensor pre, int k, Tensor vals, Tensor idx, Tensor z, Tensor out) {
+        backend.topk(pre, k, vals, idx);
+        backend.relu(vals, z);
+        backend.sparseDecode(z, idx, wDec.value(), out);
+    }
+
     /** The non-negative latent values {@code [B, K]} of the last forward pass. */
     public Tensor latentValues() {
-        return rows(z, lastBatch);
+        return rows(main.z, lastBatch);
     }
 
     /** The AuxK branch's selected latents {@code [B, k_aux]} of the last backward pass. */
     public Tensor auxIndices() {
-        return rows(auxIdx, lastBatch);
+        return rows(aux.idx, lastBatch);
     }
 
     /** Their latent indices {@code [B, K]}, each row by value descending. */
     public Tensor latentIndices() {
-        return rows(idx, lastBatch);
+        return rows(main.idx, lastBatch);
     }
 
     /**
-     * Sets every parameter's gradient from {@code dOut [B, d]}, the loss gradient at x̂; with AuxK
-     * on, {@code target [B, d]} is what x̂ was trained towards (for the residual) and
-     * {@code lossSum[0]} receives the auxiliary loss.
+     * A training step's backward pass: sets every parameter's gradient from {@code dOut [B, d]},
+     * the loss gradient at x̂. With AuxK on, it first counts the last forward pass's batch in the
+     * dead-latent bookkeeping (so call it once per step), {@code target [B, d]} is what x̂ was
+     * trained towards (for the residual) and {@code lossSum[0]} receives the auxiliary loss.
      */
     public void backward(Tensor dOut, Tensor target, Tensor lossSum) {
-        this.target = target;
+        if (auxK > 0) {
+            // Before AuxK selects: a latent that fired in this batch is not dead for it.
+            dead.update(latentValues(), latentIndices());
+        }
         backwardTop(dOut);
         if (auxK > 0) {
-            auxBackward(lossSum);
+            auxBackward(target, lossSum);
         }
         backwardBottom();
     }
 
-    /** The AuxK branch: adds its gradients to those {@link #backward(Tensor)} set. */
-    private void auxBackward(Tensor lossSum) {
+    /** The AuxK branch: adds its gradients to those {@link #backwardTop} set. */
+    private void auxBackward(Tensor target, Tensor lossSum) {
         int batch = lastBatch;
-        Tensor p = rows(pre, batch);
-        Tensor ap = rows(auxPre, batch);
-        backend.copy(p, ap);
-        backend.addRowVector(ap, deadMask);
-        Tensor av = rows(auxVals, batch);
-        Tensor ai = rows(auxIdx, batch);
-        backend.topk(ap, auxK, av, ai);
-        Tensor az = rows(auxZ, batch);
-        backend.relu(av, az);
-        Tensor ao = rows(auxOut, batch);
-        backend.sparseDecode(az, ai, wDec.value(), ao);
-        Tensor e = rows(residual, batch);
+        Tensor ap = rows(aux.pre, batch);
+        backend.copy(rows(main.pre, batch), ap);
+        backend.addRowVector(ap, dead.mask());
+        Tensor ai = rows(aux.idx, batch);
+        Tensor az = rows(aux.z, batch);
+        Tensor ao = rows(aux.out, batch);
+        selectAndDecode(ap, auxK, rows(aux.vals, batch), ai, az, ao);
+        Tensor e = rows(aux.residual, batch);
         backend.copy(target, e);
-        backend.axpy(-1f, rows(out, batch), e);
-        Tensor g = rows(auxGrad, batch);
-        backend.mseLoss(ao, e, g, auxLoss);
-        backend.axpy(auxCoef, auxLoss, lossSum);
-        Tensor gs = rows(auxGradScaled, batch);
+        backend.axpy(-1f, rows(main.out, batch), e);
+        Tensor g = rows(aux.grad, batch);
+        backend.mseLoss(ao, e, g, aux.loss);
+        backend.axpy(auxCoef, aux.loss, lossSum);
+        Tensor gs = rows(aux.gradScaled, batch);
         backend.fill(gs, 0f);
         backend.axpy(auxCoef, g, gs);
-        Tensor dh2 = rows(auxDh, batch);
-        throughSelected(az, ai, gs, rows(auxDz, batch), rows(auxDvals, batch), dh2);
+        Tensor dh2 = rows(aux.dh, batch);
+        throughSelected(az, ai, gs, rows(aux.dz, batch), rows(aux.dvals, batch), dh2);
         // Joins the main branch's gradient at the last layer's input, before the layers below.
-        backend.axpy(1f, dh2, rows(dh, batch));
+        backend.axpy(1f, dh2, rows(main.dh, batch));
     }
 
     /** Sets every parameter's gradient from {@code dOut [B, d]}, the loss gradient at x̂. */
@@ -299,7 +260,8 @@ public final class TopKSae implements AutoCloseable {
         backend.fill(wDec.grad(), 0f);
         backend.fill(wEnc.grad(), 0f);
         backend.fill(bEnc.grad(), 0f);
-        throughSelected(rows(z, batch), rows(idx, batch), dOut, rows(dz, batch), rows(dvals, batch), rows(dh, batch));
+        throughSelected(rows(main.z, batch), rows(main.idx, batch), dOut, rows(main.dz, batch), rows(main.dvals, batch),
+                rows(main.dh, batch));
     }
 
     /**
@@ -314,17 +276,17 @@ public final class TopKSae implements AutoCloseable {
         // Through z = max(v, 0): only latents with a positive value pass gradient.
         backend.reluBackward(dzWork, values, dvalsWork);
         backend.sparseOuterAccumulate(dvalsWork, indices, lastHidden, wEnc.grad());
-        backend.sparseOuterAccumulate(dvalsWork, indices, rows(ones, lastBatch), bEncGradColumn);
+        backend.sparseOuterAccumulate(dvalsWork, indices, rows(main.ones, lastBatch), bEncGradColumn);
         backend.sparseDecode(dvalsWork, indices, wEnc.value(), dhOut);
     }
 
     /** The encoder below its last layer, and b_dec's gradient through the centred input. */
     private void backwardBottom() {
-        Tensor h = rows(dh, lastBatch);
+        Tensor h = rows(main.dh, lastBatch);
         Tensor dCentered = hidden == 0 ? h : first.backward(firstRelu.backward(h));
         // The encoder sees a − b_dec: b_dec's gradient from that path is minus the column sums.
-        backend.sumRows(dCentered, 0f, biasSum);
-        backend.axpy(-1f, biasSum, bDec.grad());
+        backend.sumRows(dCentered, 0f, main.biasSum);
+        backend.axpy(-1f, main.biasSum, bDec.grad());
     }
 
     /** Removes each decoder gradient row's component along its (unit) row, before the step. */
@@ -356,21 +318,23 @@ public final class TopKSae implements AutoCloseable {
         return new ArrayList<>(namedParameters().values());
     }
 
-    private void closeBuffers() {
-        for (Tensor t : new Tensor[] {ones, centered, pre, vals, idx, z, out, dz, dvals, dh, biasSum, auxPre, auxVals, auxIdx,
-            auxZ, auxOut, residual, auxGrad, auxGradScaled, auxDz, auxDvals, auxDh}) {
-            if (t != null) {
-                t.close();
-            }
+    /** Releases the AuxK branch's bookkeeping and workspace. */
+    private void closeAuxK() {
+        if (dead != null) {
+            dead.close();
+            dead = null;
+        }
+        if (aux != null) {
+            aux.close();
+            aux = null;
         }
     }
 
     @Override
     public void close() {
-        closeBuffers();
-        if (deadMask != null) {
-            deadMask.close();
-            auxLoss.close();
+        closeAuxK();
+        if (main != null) {
+            main.close();
         }
         if (first != null) {
             first.close();

@@ -274,13 +274,18 @@ class TopKSaeTest {
         int b = 9;
         try (TopKSae sae = new TopKSae(cpu, d, l, k, hidden, seed)) {
             Dense dense = new Dense(d, l, k, hidden);
+            // AuxK's counters: dead already, crossing the threshold with this batch's b rows, one
+            // row short of it, or fresh; the SAE counts the batch on the backend before it selects.
+            int deadAfter = 1000;
+            int[] counts = new int[l];
             boolean[] dead = new boolean[l];
             for (int i = 0; i < l; i++) {
-                dead[i] = rng.nextInt(3) == 0;
+                counts[i] = new int[] {deadAfter, deadAfter - b, deadAfter - b - 1, 0}[rng.nextInt(4)];
+                dead[i] = counts[i] + b >= deadAfter;
             }
             if (auxK > 0) {
-                sae.enableAuxK(auxK, 0.5f);
-                sae.setDead(dead);
+                sae.enableAuxK(auxK, 0.5f, deadAfter);
+                sae.setRowsSinceFired(counts);
                 dense.auxK = auxK;
                 dense.auxCoef = 0.5;
                 dense.dead = dead;
@@ -312,6 +317,15 @@ class TopKSaeTest {
             for (int i = 0; i < a.length; i++) {
                 ad[i] = a[i];
                 td[i] = t[i];
+            }
+            if (auxK > 0) {
+                // A latent this batch selects with a positive value fired, so it is not dead for AuxK.
+                dense.loss(ad, td, b, null);
+                for (int i = 0; i < dense.selected.length; i++) {
+                    if (dense.zSelected[i] > 0) {
+                        dead[dense.selected[i]] = false;
+                    }
+                }
             }
             Map<String, double[]> grads = new LinkedHashMap<>();
             dense.loss(ad, td, b, grads);

@@ -188,6 +188,31 @@ public final class ReferenceOps {
         return out;
     }
 
+    /** The counters and the mask that {@code Backend.updateDeadLatents} leaves. */
+    public record DeadLatents(int[] rowsSinceFired, float[] deadMask) {}
+
+    /**
+     * AuxK's dead-latent bookkeeping as its definition reads, counting in long: which latents
+     * fired (selected with a value above 0) first, then each counter either 0 or
+     * {@code min(count + rows, deadAfter)}, and the mask (0 dead, −∞ live) from those.
+     */
+    public static DeadLatents updateDeadLatents(float[] values, int[] indices, int rows, int deadAfter, int[] rowsSinceFired) {
+        boolean[] fired = new boolean[rowsSinceFired.length];
+        for (int e = 0; e < values.length; e++) {
+            if (values[e] > 0) {
+                fired[indices[e]] = true;
+            }
+        }
+        int[] counts = new int[rowsSinceFired.length];
+        float[] mask = new float[rowsSinceFired.length];
+        for (int i = 0; i < counts.length; i++) {
+            long advanced = Math.min((long) rowsSinceFired[i] + rows, deadAfter);
+            counts[i] = fired[i] ? 0 : (int) advanced;
+            mask[i] = counts[i] >= deadAfter ? 0f : Float.NEGATIVE_INFINITY;
+        }
+        return new DeadLatents(counts, mask);
+    }
+
     /** Clockwise rotation of each square image, pixel by pixel through {@link Rot90}. */
     public static float[] rot90(float[] images, int batch, int size, int quarterTurns) {
         float[] out = new float[images.length];

@@ -76,6 +76,7 @@ public final class SelfTest {
         t.sparse(1, 65_536, 8, 1, false);
         t.rowNorms(2048, 256);
         t.rowNorms(13, 7);
+        t.deadLatents();
         return List.copyOf(t.checks);
     }
 
@@ -512,6 +513,50 @@ public final class SelfTest {
             add("normalizeRows", "[" + l + "," + d + "] first row zero", err(backend.download(tw), unit), FLOAT_TOLERANCE);
             backend.projectOutRows(tg, tw);
             add("projectOutRows", "[" + l + "," + d + "]", err(backend.download(tg), projected), FLOAT_TOLERANCE);
+        }
+    }
+
+    /**
+     * AuxK's dead-latent bookkeeping: an SAE's step with counters around the threshold, a tiny L
+     * where every latent is selected many times, counters saturating at the int32 limit, and a
+     * threshold of 0 (every latent dead, fired or not). Values hold zeros, negatives and NaNs,
+     * none of which fire.
+     */
+    private void deadLatents() {
+        int[][] cases = {
+            // B, K, L, rows, deadAfter, counters drawn from [deadAfter - spread, deadAfter]
+            {256, 32, 2048, 256, 40_000, 600},
+            {9, 5, 3, 9, 9, 12},
+            {3, 2, 1000, 1 << 30, Integer.MAX_VALUE, 1 << 30},
+            {4, 3, 17, 4, 0, 0},
+        };
+        String[] names = {"B256 K32 L2048 +256, dead at 40000", "B9 K5 L3 +9, dead at 9", "B3 K2 L1000 +2^30, dead at 2^31-1",
+            "B4 K3 L17 +4, dead at 0"};
+        for (int at = 0; at < cases.length; at++) {
+            int[] c = cases[at];
+            int b = c[0];
+            int k = c[1];
+            int l = c[2];
+            int rows = c[3];
+            int deadAfter = c[4];
+            int spread = c[5];
+            float[] vals = random(b * k);
+            for (int i = 0; i < vals.length; i += 7) {
+                vals[i] = i % 2 == 0 ? 0f : Float.NaN;
+            }
+            int[] idx = indices(b, k, l, true);
+            int[] counts = new int[l];
+            for (int i = 0; i < l; i++) {
+                counts[i] = (int) Math.max(0, deadAfter - (long) rng.nextInt(spread + 1));
+            }
+            ReferenceOps.DeadLatents ref = ReferenceOps.updateDeadLatents(vals, idx, rows, deadAfter, counts);
+            try (Tensor tv = backend.upload(vals, b, k); Tensor ti = backend.uploadInts(idx, b, k);
+                 Tensor tc = backend.uploadInts(counts, l); Tensor mask = backend.zeros(DType.F32, l)) {
+                backend.fill(mask, Float.NaN);
+                backend.updateDeadLatents(tv, ti, rows, deadAfter, tc, mask);
+                add("deadLatents rows", names[at], same(backend.downloadInts(tc), ref.rowsSinceFired()), 0);
+                add("deadLatents mask", names[at], same(backend.download(mask), ref.deadMask()), 0);
+            }
         }
     }
 

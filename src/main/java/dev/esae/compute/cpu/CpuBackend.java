@@ -700,6 +700,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void updateDeadLatents(Tensor values, Tensor indices, int rows, int deadAfter, Tensor rowsSinceFired, Tensor deadMask) {
+        int[] s = OpShapes.updateDeadLatents(values, indices, rows, deadAfter, rowsSinceFired, deadMask);
+        CpuDeadLatents.update(f32(values).f(), typed(indices, DType.I32).i(), s[0], rows, deadAfter,
+                typed(rowsSinceFired, DType.I32).i(), f32(deadMask).f(), s[1]);
+    }
+
+    @Override
     public void normalizeRows(Tensor w) {
         OpShapes.rowMatrix(w, "normalizeRows");
         int d = w.dim(1);

@@ -347,6 +347,17 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void updateDeadLatents(Tensor values, Tensor indices, int rows, int deadAfter, Tensor rowsSinceFired, Tensor deadMask) {
+        int[] s = OpShapes.updateDeadLatents(values, indices, rows, deadAfter, rowsSinceFired, deadMask);
+        long counters = i32(rowsSinceFired);
+        long mask = f32(deadMask);
+        // Advance all, then reset the fired: the stream keeps the two launches in order.
+        elementwise("dead_latents_advance", s[1], KernelArgs.of().ptr(counters).ptr(mask).i32(s[1]).i32(rows).i32(deadAfter));
+        elementwise("dead_latents_reset_fired", s[0], KernelArgs.of().ptr(f32(values)).ptr(i32(indices)).i64(s[0])
+                .ptr(counters).ptr(mask).i32(deadAfter));
+    }
+
+    @Override
     public void normalizeRows(Tensor w) {
         OpShapes.rowMatrix(w, "normalizeRows");
         runtime.launch("normalize_rows_f32", w.dim(0), 1, 1, THREADS, 1, 1,

@@ -55,8 +55,8 @@ class EmulatedCudaBackendTest {
         }
     }
 
-    @Test
-    void anInvariantSaeTrainsToTheSameLossesAsOnTheCpu() {
+    /** Sparse activations {@code [200, 4, 12]}: 30% of the entries non-zero. */
+    private static ActivationSet sparseActivations() {
         SplittableRandom rng = new SplittableRandom(11);
         int count = 200;
         int n = 4;
@@ -65,25 +65,45 @@ class EmulatedCudaBackendTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = rng.nextDouble() < 0.3 ? (float) rng.nextDouble() : 0f;
         }
-        ActivationSet acts = new ActivationSet(data, count, n, d);
-        SaeTrainer.Config config = new SaeTrainer.Config(20, 3, 16, true, 3, 32, 2e-2f, 5);
-        LossHistory onCpu = new LossHistory(count);
-        LossHistory onCuda = new LossHistory(count);
-        try (CudaBackend backend = emulated()) {
-            try (TopKSae a = SaeTrainer.train(cpu, acts, config, TrainingListener.SILENT, onCpu);
-                 TopKSae b = SaeTrainer.train(backend, acts, config, TrainingListener.SILENT, onCuda)) {
-                List<Double> lc = onCpu.losses();
-                List<Double> lg = onCuda.losses();
-                assertEquals(3, lg.size());
-                for (int e = 0; e < lc.size(); e++) {
-                    assertEquals(lc.get(e), lg.get(e), 1e-4 * Math.abs(lc.get(e)), "epoch " + (e + 1) + " loss");
-                }
-                assertTrue(lg.get(2) < lg.get(0), "the loss falls on the emulated GPU too: " + lg);
+        return new ActivationSet(data, count, n, d);
+    }
+
+    /** Trains {@code config} (3 epochs) on the CPU and on {@code backend}: the same losses, falling. */
+    private static void assertSameLossesAsOnTheCpu(CudaBackend backend, ActivationSet acts, SaeTrainer.Config config) {
+        LossHistory onCpu = new LossHistory(acts.count());
+        LossHistory onCuda = new LossHistory(acts.count());
+        try (TopKSae a = SaeTrainer.train(cpu, acts, config, TrainingListener.SILENT, onCpu);
+             TopKSae b = SaeTrainer.train(backend, acts, config, TrainingListener.SILENT, onCuda)) {
+            List<Double> lc = onCpu.losses();
+            List<Double> lg = onCuda.losses();
+            assertEquals(3, lg.size());
+            for (int e = 0; e < lc.size(); e++) {
+                assertEquals(lc.get(e), lg.get(e), 1e-4 * Math.abs(lc.get(e)), "epoch " + (e + 1) + " loss");
             }
+            assertTrue(lg.get(2) < lg.get(0), "the loss falls on the emulated GPU too: " + lg);
+        }
+    }
+
+    @Test
+    void anInvariantSaeTrainsToTheSameLossesAsOnTheCpu() {
+        ActivationSet acts = sparseActivations();
+        int count = acts.count();
+        SaeTrainer.Config config = new SaeTrainer.Config(20, 3, 16, true, 3, 32, 2e-2f, 5);
+        try (CudaBackend backend = emulated()) {
+            assertSameLossesAsOnTheCpu(backend, acts, config);
             long before = backend.driverAllocations();
             try (TopKSae again = SaeTrainer.train(backend, acts, config, TrainingListener.SILENT, new LossHistory(count))) {
                 assertEquals(before, backend.driverAllocations(), "a second run is served from the pool's cache");
             }
+        }
+    }
+
+    /** AuxK with its dead-latent bookkeeping on the device: latents die after the first epoch's rows. */
+    @Test
+    void anSaeWithAuxKTrainsToTheSameLossesAsOnTheCpu() {
+        SaeTrainer.Config config = new SaeTrainer.Config(48, 2, 0, false, 3, 32, 2e-2f, 5, 8, 0.25f);
+        try (CudaBackend backend = emulated()) {
+            assertSameLossesAsOnTheCpu(backend, sparseActivations(), config);
         }
     }
 
