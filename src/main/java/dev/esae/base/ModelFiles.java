@@ -57,11 +57,8 @@ public final class ModelFiles {
 
     /** Reads {@code config.json} of a model folder. */
     public static BaseModelConfig readConfig(Path dir) {
-        Path file = dir.resolve(CONFIG);
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(dir + ": not a base model folder (no " + CONFIG + "; make one with 'esae train-base')");
-        }
-        return Json.read(file, BaseModelInfo.class, "a base model config").toConfig(file);
+        return Json.readFromFolder(dir, CONFIG, BaseModelInfo.class, "a base model folder", "esae train-base", "a base model config")
+                .toConfig(dir.resolve(CONFIG));
     }
 
     /** Copies each named tensor of {@code contents} into the parameter of the same name, checking shapes. */

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code esae activations}: ψ of every image in every orientation. */
@@ -22,11 +23,8 @@ import picocli.CommandLine.Option;
         description = {"Write psi of every image in all n orientations.",
             "psi is the encoder's output before the decoder's ReLU: float32 [N, n, 256], entry [i, p] for g^p x_i."})
 final class ActivationsCommand extends Subcommand {
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Base model folder (from 'esae train-base').")
-    Path model;
-
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "Dataset folder.")
-    Path data;
+    @Mixin
+    ModelDataInput input;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Output .npy file.")
     Path out;
@@ -37,18 +35,18 @@ final class ActivationsCommand extends Subcommand {
     @Override
     public Integer call() throws IOException {
         Outputs.checkFile(out, ".npy file", overwrite);
-        ModelFiles.check(model);
-        ShapesDataset dataset = DatasetFiles.read(data);
+        ModelFiles.check(input.model);
+        ShapesDataset dataset = DatasetFiles.read(input.data);
         Path parent = out.toAbsolutePath().getParent();
         Outputs.prepareFolder(parent, "--out");
         CyclicGroup group = CyclicGroup.C4;
-        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, model)) {
+        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, input.model)) {
             float[] acts = Activations.extract(backend, ae, dataset.imagesAsFloats(), group,
                     new ProgressBar(spec.commandLine().getErr(), "activations"));
             Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
-            new ActivationsInfo(model.toString(), ae.architecture().id(), data.toString(), DatasetFiles.orientations(data).id(),
+            new ActivationsInfo(input.model.toString(), ae.architecture().id(), input.data.toString(), DatasetFiles.orientations(input.data).id(),
                     java.util.List.of(dataset.size(), group.order(), Autoencoder.LATENT),
-                    Provenance.of(backend, root.seed, java.util.List.of(model.resolve(ModelFiles.WEIGHTS), data))).write(out);
+                    Provenance.of(backend, root.seed, java.util.List.of(input.model.resolve(ModelFiles.WEIGHTS), input.data))).write(out);
             out().printf(Locale.ROOT, "wrote %s: float32[%d, %d, %d] (%s model)%n", out, dataset.size(), group.order(),
                     Autoencoder.LATENT, ae.architecture().id());
         }

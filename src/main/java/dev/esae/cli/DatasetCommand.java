@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code esae dataset}: draws the synthetic shapes dataset (SPEC §1). */
@@ -27,32 +28,27 @@ final class DatasetCommand extends Subcommand {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the draw. Default: the global --seed (0).")
     Long seed;
 
-    @Option(names = "--orientations", paramLabel = "O", defaultValue = "upright",
-            description = {"upright: every shape in orientation 0, orientations come only from rotating the image (SPEC, the paper);",
-                "random: each shape in a random orientation (the identifiability ablation). Default: ${DEFAULT-VALUE}."})
-    Orientations orientations;
+    @Mixin
+    OrientationsOption orientation;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (created if missing).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace what --out already holds of this command's output.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
         if (n < 1 || n > MAX_IMAGES) {
             throw new InputException("--n: expected a number of images from 1 to " + MAX_IMAGES + ", got " + n);
         }
-        Outputs.prepareOutput(out, OutputKind.DATASET, overwrite);
+        Outputs.prepareOutput(output.out, OutputKind.DATASET, output.overwrite);
         long s = seed != null ? seed : root.seed;
         long t0 = System.nanoTime();
         ShapeCatalog catalog = ShapeCatalog.draw();
-        ShapesDataset data = ShapesDataset.generate(n, s, catalog, orientations);
-        DatasetFiles.write(out, data, catalog, s);
+        ShapesDataset data = ShapesDataset.generate(n, s, catalog, orientation.orientations);
+        DatasetFiles.write(output.out, data, catalog, s);
         double secs = (System.nanoTime() - t0) / 1e9;
         out().printf(Locale.ROOT,
                 "wrote %d %s images (%d distinct, seed %d) to %s: %s uint8[%d, 64, 64], %s int32[%d, 4, 2], %s, %s, %s (%.2f s)%n",
-                n, orientations.id(), data.distinctImages(), s, out, DatasetFiles.IMAGES, n, DatasetFiles.LABELS, n, DatasetFiles.INFO,
+                n, orientation.orientations.id(), data.distinctImages(), s, output.out, DatasetFiles.IMAGES, n, DatasetFiles.LABELS, n, DatasetFiles.INFO,
                 DatasetFiles.SHEET, DatasetFiles.SHAPES, secs);
         return ExitCodes.OK;
     }

@@ -39,17 +39,14 @@ final class FitMCommand extends Subcommand {
             description = "Most iterations of L-BFGS (it stops earlier when the loss stops falling). Default: ${DEFAULT-VALUE}.")
     int iterations;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
-    Path out;
-
     @Option(names = "--cycle-weight", paramLabel = "W", defaultValue = "0", description = "Also fit with the cycle penalty of weight W. Default: 0 (plain fit only).")
     float cycleWeight;
 
     @Mixin
     OptimizerOptions optimizer;
 
-    @Option(names = "--overwrite", description = "Replace what --out already holds of this command's output.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
@@ -59,9 +56,9 @@ final class FitMCommand extends Subcommand {
         if (!(cycleWeight >= 0) || !Float.isFinite(cycleWeight)) {
             throw new InputException("--cycle-weight: expected a finite number >= 0, got " + cycleWeight);
         }
-        Outputs.checkOutput(out, OutputKind.TRANSFORM, overwrite);
+        Outputs.checkOutput(output.out, OutputKind.TRANSFORM, output.overwrite);
         ActivationSet set = input.read();
-        Outputs.prepareFolder(out, "--out");
+        Outputs.prepareFolder(output.out, "--out");
         List<Path> files = new ArrayList<>(List.of(input.acts));
         if (input.powers != null) {
             files.add(input.powers);
@@ -70,13 +67,13 @@ final class FitMCommand extends Subcommand {
                 root.seed, ActivationsInfo.orientations(input.acts), files);
         try (Backend backend = root.openBackend().backend()) {
             PrintWriter err = spec.commandLine().getErr();
-            TransformFitReport r = TransformFitting.run(backend, set, request, out,
+            TransformFitReport r = TransformFitting.run(backend, set, request, output.out,
                     label -> solver == TransformSolver.ADAM ? new ProgressBar(err, label) : ProgressBar.iterations(err, label));
             out().printf(Locale.ROOT, "fitted M by %s (d = %d, n = %d, %d inputs): R2 %.4f +- %.4f (identity %.4f, least squares %.4f), "
                     + "||M^n - I||_F/sqrt(d) = %.4f%s; wrote %s%n", solver.id(), r.d(), r.n(), r.inputs(), r.fitted().mean(), r.fitted().std(),
                     r.identity().mean(), r.lstsq().mean(), r.fitted().cycleError(), r.fittedCycle() == null ? ""
                             : String.format(Locale.ROOT, "; with the cycle penalty R2 %.4f, cycle error %.4f",
-                                    r.fittedCycle().score().mean(), r.fittedCycle().score().cycleError()), out);
+                                    r.fittedCycle().score().mean(), r.fittedCycle().score().cycleError()), output.out);
         }
         return ExitCodes.OK;
     }

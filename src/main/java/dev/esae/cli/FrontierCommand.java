@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code esae frontier}: the spliced loss of each SAE against the mean L1 of its latents (SPEC §6). */
@@ -29,22 +30,16 @@ final class FrontierCommand extends Subcommand {
     @Option(names = "--sae", paramLabel = "DIR", required = true, description = "An SAE folder; repeat for several.")
     List<Path> saes;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "The base autoencoder the SAEs were trained on.")
-    Path model;
+    @Mixin
+    ModelDataInput input;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true, description = "A dataset folder (e.g. the probe set).")
-    Path data;
-
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace a frontier already in --out.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
-        Outputs.checkOutput(out, OutputKind.FRONTIER, overwrite);
-        ShapesDataset dataset = DatasetFiles.read(data);
+        Outputs.checkOutput(output.out, OutputKind.FRONTIER, output.overwrite);
+        ShapesDataset dataset = DatasetFiles.read(input.data);
         float[] images = dataset.imagesAsFloats();
         List<Integer> orders = new ArrayList<>();
         for (Path dir : saes) {
@@ -57,10 +52,10 @@ final class FrontierCommand extends Subcommand {
                 throw new InputException("--sae " + dir + ": group_order " + h.order() + " is not a rotation group of the images (1, 2 or 4)");
             }
         }
-        ModelFiles.check(model);
-        Outputs.prepareFolder(out, "--out");
+        ModelFiles.check(input.model);
+        Outputs.prepareFolder(output.out, "--out");
         List<Frontier.Point> points = new ArrayList<>();
-        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, model)) {
+        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, input.model)) {
             for (int i = 0; i < saes.size(); i++) {
                 Path dir = saes.get(i);
                 try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
@@ -75,8 +70,8 @@ final class FrontierCommand extends Subcommand {
                 }
             }
         }
-        Frontier.write(out, points);
-        out().printf(Locale.ROOT, "wrote %s and %s%n", out.resolve(Frontier.CSV), out.resolve(Frontier.PNG));
+        Frontier.write(output.out, points);
+        out().printf(Locale.ROOT, "wrote %s and %s%n", output.out.resolve(Frontier.CSV), output.out.resolve(Frontier.PNG));
         return ExitCodes.OK;
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code esae probe}: the 180 binary probing tasks of SPEC §5 over SAEs and the base activations. */
@@ -43,8 +44,6 @@ final class ProbeCommand extends Subcommand {
     @Option(names = "--labels", paramLabel = "FILE", required = true, description = "The probe set's labels.npy (int32 [N, 4, 2]).")
     Path labels;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
-    Path out;
 
     @Option(names = "--lengths", paramLabel = "L", split = ",", defaultValue = "8,32",
             description = "Truncation lengths. Default: ${DEFAULT-VALUE}.")
@@ -62,8 +61,8 @@ final class ProbeCommand extends Subcommand {
             description = "XGBoost's histogram bins per feature (its own default). Default: ${DEFAULT-VALUE}.")
     int maxBin;
 
-    @Option(names = "--overwrite", description = "Replace the results already in --out.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
@@ -73,14 +72,14 @@ final class ProbeCommand extends Subcommand {
         Options.requirePositive("--xgb-max-bin", maxBin);
         int threads = root.threads();
         List<Probe> chosen = probes();
-        Outputs.checkOutput(out, OutputKind.PROBING, overwrite);
+        Outputs.checkOutput(output.out, OutputKind.PROBING, output.overwrite);
         ActivationSet set = ActivationSet.read(acts, null);
         int[] canonical = ProbeSet.readLabels(labels, set.count());
         ProbeSet probeSet = ProbeSet.of(set, canonical, root.seed);
         for (Path dir : saes) {
             checkCompatible(dir, SaeFiles.check(dir), set);
         }
-        Outputs.prepareFolder(out, "--out");
+        Outputs.prepareFolder(output.out, "--out");
         List<ProbeSuite.SaeEntry> entries = new ArrayList<>();
         try (Backend backend = root.openBackend().backend()) {
             Set<String> names = new HashSet<>();
@@ -104,10 +103,10 @@ final class ProbeCommand extends Subcommand {
                 + "probe of each task. Probes: %s. %d results.%n", probeSet.size(), acts, root.seed,
                 100 * testFraction, String.join(", ", probes), r.size());
         // No wall time in the file (it is printed below): the same command must write the same bytes.
-        ProbeFiles.write(out, r, preamble);
+        ProbeFiles.write(output.out, r, preamble);
         out().print(ProbeSummary.markdown(ProbeSummary.of(r).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
         out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", entries.size(),
-                probeSet.tasks().size(), r.size(), secs, out.resolve(ProbeFiles.RESULTS), out.resolve(ProbeFiles.SUMMARY));
+                probeSet.tasks().size(), r.size(), secs, output.out.resolve(ProbeFiles.RESULTS), output.out.resolve(ProbeFiles.SUMMARY));
         return ExitCodes.OK;
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code esae reproduce}: the whole study of the paper in one resumable command, with its report. */
@@ -33,10 +34,8 @@ final class ReproduceCommand extends Subcommand {
     @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "tiny, quick or paper. Default: ${DEFAULT-VALUE}.")
     Preset preset;
 
-    @Option(names = "--orientations", paramLabel = "O", defaultValue = "upright",
-            description = {"upright: every shape upright in the canonical images (SPEC, the paper); random: the identifiability",
-                "ablation (each shape in a random orientation). Default: ${DEFAULT-VALUE}."})
-    Orientations orientations;
+    @Mixin
+    OrientationsOption orientation;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder (the study's outputs and report).")
     Path out;
@@ -48,7 +47,7 @@ final class ReproduceCommand extends Subcommand {
     @Override
     public Integer call() throws IOException {
         int threads = root.threads();
-        StudySettings settings = settings(preset, orientations);
+        StudySettings settings = settings(preset, orientation.orientations);
         Path study = out.resolve(STUDY);
         if (resume && !Files.isRegularFile(study)) {
             throw new InputException("--resume: --out " + out + " holds no study (" + STUDY + ") to continue");
@@ -73,7 +72,7 @@ final class ReproduceCommand extends Subcommand {
             all.addAll(args);
             return Main.execute(out(), spec.commandLine().getErr(), all.toArray(String[]::new));
         };
-        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, orientations, layout, esae).steps());
+        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, orientation.orientations, layout, esae).steps());
         steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> StudyAtlas.done(layout), () -> {
             try (Backend backend = root.openBackend().backend()) {
                 StudyAtlas.write(backend, layout, preset.atlasK(), preset == Preset.TINY ? 12 : 48, root.seed);

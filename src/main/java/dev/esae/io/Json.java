@@ -92,6 +92,22 @@ public final class Json {
         }
     }
 
+    /**
+     * Reads the file {@code name} of a folder made by an esae command: when it is missing, the
+     * folder is not one ({@code "DIR: not a base model folder (no config.json; make one with 'esae
+     * train-base')"}); otherwise as {@link #read}.
+     *
+     * @param folder what the folder should be, e.g. "a base model folder"
+     * @param command the command that makes one, e.g. "esae train-base"
+     */
+    public static <T> T readFromFolder(Path dir, String name, Class<T> type, String folder, String command, String what) {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(dir + ": not " + folder + " (no " + name + "; make one with '" + command + "')");
+        }
+        return read(file, type, what);
+    }
+
     /** Reads {@code file} as an object whose every value is a {@code type}, in the file's key order. */
     @SuppressWarnings("unchecked")
     public static <T> Map<String, T> readMap(Path file, Class<T> type, String what) {

@@ -1,5 +1,8 @@
 package dev.esae.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.esae.probe.ProbeInput;
 import dev.esae.probe.ProbeSummary;
 import dev.esae.probe.ProbeTask;
@@ -41,9 +44,41 @@ public final class PaperClaims {
 
     private PaperClaims() {}
 
+    /** One claim: what it says, whether it holds over both models, and each model's verdict and numbers. */
+    public record Claim(String statement, String verdict, Map<String, ModelVerdict> models) {}
+
+    /** One model's part of a claim: its verdict and the numbers it rests on. */
+    public record ModelVerdict(String verdict, @JsonUnwrapped Numbers numbers) {}
+
+    /** The numbers a claim rests on, one record per kind of claim. */
+    public sealed interface Numbers permits R1Numbers, ProbingNumbers, FrontierNumbers {}
+
+    /** R1: the fitted R² per solver, the better one, and the identity's. */
+    public record R1Numbers(Map<String, Double> r2BySolver, String bestSolver, double r2, double identityR2) implements Numbers {}
+
+    /** R2a/R2b: per probed K, the task group's scores. */
+    public record ProbingNumbers(String group, List<ProbingAtK> perK) implements Numbers {}
+
+    /**
+     * One probed K of a probing claim.
+     *
+     * @param bestProbe each kind's mean best-probe F1 over the group
+     * @param xgboost the same with XGBoost alone (left out when it was not run)
+     * @param margin the favoured kinds' best minus the others' best
+     */
+    public record ProbingAtK(int k, @JsonProperty("L") int length, Map<String, Double> bestProbe,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> xgboost, double margin, boolean holds) {}
+
+    /** R3a/R3b: per K of the frontier, the compared value of each kind. */
+    public record FrontierNumbers(List<FrontierAtK> perK) implements Numbers {}
+
+    /** One K of a frontier claim: the spliced MSE (R3a) or the mean L1 of z (R3b) of each kind shown. */
+    public record FrontierAtK(int k, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> splicedMse,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> l1, boolean holds) {}
+
     /** The claims object of report.json: per claim its statement, verdict, per-model verdicts and numbers. */
-    public static Map<String, Object> evaluate(Map<String, ModelOutputs> models) {
-        Map<String, Object> claims = new LinkedHashMap<>();
+    public static Map<String, Claim> evaluate(Map<String, ModelOutputs> models) {
+        Map<String, Claim> claims = new LinkedHashMap<>();
         claims.put("R1", claim("the fitted M explains ψ(g^p x): R² >= " + R1_MIN + " and at most half the identity's 1 - R²",
                 models, PaperClaims::r1));
         claims.put("R2a", claim("on latents (best probe, L = max), the invariant/equivariant SAE is best on the S tasks", models,
@@ -59,29 +94,22 @@ public final class PaperClaims {
         return claims;
     }
 
-    /** One model's part of a claim: its verdict and its numbers. */
-    private record Part(boolean holds, Map<String, Object> numbers) {}
+    /** One model's part of a claim before it is written: its verdict and its numbers. */
+    private record Part(boolean holds, Numbers numbers) {}
 
     private interface Check {
         Part of(ModelOutputs m);
     }
 
-    private static Map<String, Object> claim(String statement, Map<String, ModelOutputs> models, Check check) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("statement", statement);
-        Map<String, Object> per = new LinkedHashMap<>();
+    private static Claim claim(String statement, Map<String, ModelOutputs> models, Check check) {
+        Map<String, ModelVerdict> per = new LinkedHashMap<>();
         boolean all = !models.isEmpty();
         for (Map.Entry<String, ModelOutputs> e : models.entrySet()) {
             Part p = check.of(e.getValue());
-            Map<String, Object> part = new LinkedHashMap<>();
-            part.put("verdict", verdict(p.holds));
-            part.putAll(p.numbers);
-            per.put(e.getKey(), part);
+            per.put(e.getKey(), new ModelVerdict(verdict(p.holds), p.numbers));
             all &= p.holds;
         }
-        c.put("verdict", verdict(all));
-        c.put("models", per);
-        return c;
+        return new Claim(statement, verdict(all), per);
     }
 
     private static String verdict(boolean holds) {
@@ -91,13 +119,8 @@ public final class PaperClaims {
     private static Part r1(ModelOutputs m) {
         String solver = TransformChoice.better(m.fittedR2BySolver());
         double best = solver == null ? Double.NaN : m.fittedR2BySolver().get(solver);
-        Map<String, Object> n = new LinkedHashMap<>();
-        n.put("r2_by_solver", m.fittedR2BySolver());
-        n.put("best_solver", solver);
-        n.put("r2", best);
-        n.put("identity_r2", m.identityR2());
         boolean holds = best >= R1_MIN && 1 - best <= 0.5 * (1 - m.identityR2());
-        return new Part(holds, n);
+        return new Part(holds, new R1Numbers(m.fittedR2BySolver(), solver, best, m.identityR2()));
     }
 
     /**
@@ -107,7 +130,7 @@ public final class PaperClaims {
     private static Part probing(ModelOutputs m, ProbeInput input, ProbeTask.Group group, List<String> favoured, List<String> others) {
         int length = m.probing().stream().filter(r -> r.input() == input).mapToInt(ProbeSummary.Row::length).max().orElse(0);
         List<Integer> ks = m.probing().stream().filter(r -> r.input() == input).map(ProbeSummary.Row::k).distinct().sorted().toList();
-        List<Map<String, Object>> perK = new ArrayList<>();
+        List<ProbingAtK> perK = new ArrayList<>();
         boolean holds = !ks.isEmpty();
         for (int k : ks) {
             Map<String, Double> best = scores(m, input, group, length, k, ProbeSummary.BEST);
@@ -115,24 +138,11 @@ public final class PaperClaims {
             double fav = max(best, favoured);
             double other = max(best, others);
             boolean ok = fav > other && best.keySet().containsAll(favoured) && best.keySet().containsAll(others);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("k", k);
-            row.put("L", length);
-            row.put("best_probe", best);
-            if (!xgb.isEmpty()) {
-                row.put("xgboost", xgb);
-            }
-            row.put("margin", fav - other);
-            row.put("holds", ok);
-            perK.add(row);
+            perK.add(new ProbingAtK(k, length, best, xgb.isEmpty() ? null : xgb, fav - other, ok));
             holds &= ok;
         }
-        Map<String, Object> n = new LinkedHashMap<>();
-        n.put("group", group == null ? "all" : group.name());
-        n.put("per_k", perK);
-        return new Part(holds, n);
+        return new Part(holds, new ProbingNumbers(group == null ? "all" : group.name(), perK));
     }
-
     private static Map<String, Double> scores(ModelOutputs m, ProbeInput input, ProbeTask.Group group, int length, int k, String probe) {
         Map<String, Double> s = new LinkedHashMap<>();
         for (ProbeSummary.Row r : m.probing()) {
@@ -158,26 +168,26 @@ public final class PaperClaims {
         return frontier(m, (eq, others) -> {
             Frontier.Point inv = others.get("invariant");
             return inv != null && eq.splicedMse() < inv.splicedMse();
-        }, Frontier.Point::splicedMse, List.of("invariant", "equivariant"), "spliced_mse");
+        }, Frontier.Point::splicedMse, List.of("invariant", "equivariant"), true);
     }
 
     private static Part r3b(ModelOutputs m) {
         return frontier(m, (eq, others) -> REGULAR.stream().allMatch(k -> others.containsKey(k) && others.get(k).l1() < eq.l1()),
-                Frontier.Point::l1, List.of("topk", "wide", "twolayer", "equivariant"), "l1");
+                Frontier.Point::l1, List.of("topk", "wide", "twolayer", "equivariant"), false);
     }
 
     private interface PointTest {
         boolean holds(Frontier.Point equivariant, Map<String, Frontier.Point> byKind);
     }
 
-    /** Per K of the frontier: the named value of each listed kind, and whether {@code test} holds. */
+    /** Per K of the frontier: the value (spliced MSE, else L1) of each listed kind, and whether {@code test} holds. */
     private static Part frontier(ModelOutputs m, PointTest test, java.util.function.ToDoubleFunction<Frontier.Point> value,
-            List<String> shown, String what) {
+            List<String> shown, boolean splicedMse) {
         Map<Integer, Map<String, Frontier.Point>> byK = new java.util.TreeMap<>();
         for (Frontier.Point p : m.frontier()) {
             byK.computeIfAbsent(p.k(), k -> new LinkedHashMap<>()).put(p.kind(), p);
         }
-        List<Map<String, Object>> perK = new ArrayList<>();
+        List<FrontierAtK> perK = new ArrayList<>();
         boolean holds = !byK.isEmpty();
         for (Map.Entry<Integer, Map<String, Frontier.Point>> e : byK.entrySet()) {
             Frontier.Point eq = e.getValue().get("equivariant");
@@ -189,68 +199,60 @@ public final class PaperClaims {
                     values.put(kind, value.applyAsDouble(p));
                 }
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("k", e.getKey());
-            row.put(what, values);
-            row.put("holds", ok);
-            perK.add(row);
+            perK.add(new FrontierAtK(e.getKey(), splicedMse ? values : null, splicedMse ? null : values, ok));
             holds &= ok;
         }
-        return new Part(holds, Map.of("per_k", perK));
+        return new Part(holds, new FrontierNumbers(perK));
     }
 
     /** The claims section of report.md. */
-    @SuppressWarnings("unchecked")
-    public static String markdown(Map<String, Object> claims) {
+    public static String markdown(Map<String, Claim> claims) {
         StringBuilder md = new StringBuilder("## The paper's claims, checked on this run\n\n");
         md.append("Computed from this study's own outputs (report.json `claims`); probing claims use the best of the probes per task "
                 + "at the longest L, averaged over the group, as the paper's Section 4 does (XGBoost alone in brackets).\n\n");
         md.append("| claim | verdict | MLP | CNN | numbers |\n| --- | --- | --- | --- | --- |\n");
-        for (Map.Entry<String, Object> e : claims.entrySet()) {
-            Map<String, Object> c = (Map<String, Object>) e.getValue();
-            Map<String, Object> models = (Map<String, Object>) c.get("models");
+        for (Map.Entry<String, Claim> e : claims.entrySet()) {
+            Claim c = e.getValue();
             StringBuilder nums = new StringBuilder();
             List<String> verdicts = new ArrayList<>();
             for (String model : StudyLayout.ARCHS) {
-                Map<String, Object> part = (Map<String, Object>) models.get(model);
-                verdicts.add(part == null ? "–" : (String) part.get("verdict"));
+                ModelVerdict part = c.models().get(model);
+                verdicts.add(part == null ? "–" : part.verdict());
                 if (part != null) {
                     if (nums.length() > 0) {
                         nums.append("; ");
                     }
-                    nums.append(model.toUpperCase(Locale.ROOT)).append(": ").append(numbers(e.getKey(), part));
+                    nums.append(model.toUpperCase(Locale.ROOT)).append(": ").append(numbers(part.numbers()));
                 }
             }
-            md.append(String.format(Locale.ROOT, "| %s: %s | **%s** | %s | %s | %s |%n", e.getKey(), c.get("statement"), c.get("verdict"),
+            md.append(String.format(Locale.ROOT, "| %s: %s | **%s** | %s | %s | %s |%n", e.getKey(), c.statement(), c.verdict(),
                     verdicts.get(0), verdicts.get(1), nums));
         }
         return md.append('\n').toString();
     }
 
-    @SuppressWarnings("unchecked")
-    private static String numbers(String claim, Map<String, Object> part) {
-        if (claim.equals("R1")) {
-            return String.format(Locale.ROOT, "R² %.4f (%s; %s), identity %.4f", part.get("r2"), part.get("best_solver"),
-                    fmt((Map<String, Object>) part.get("r2_by_solver"), "%.4f"), part.get("identity_r2"));
+    private static String numbers(Numbers numbers) {
+        if (numbers instanceof R1Numbers r) {
+            return String.format(Locale.ROOT, "R² %.4f (%s; %s), identity %.4f", r.r2(), r.bestSolver(), fmt(r.r2BySolver(), "%.4f"),
+                    r.identityR2());
         }
         List<String> ks = new ArrayList<>();
-        for (Map<String, Object> row : (List<Map<String, Object>>) part.get("per_k")) {
-            String body;
-            if (row.containsKey("best_probe")) {
-                Map<String, Object> xgb = (Map<String, Object>) row.get("xgboost");
-                body = fmt((Map<String, Object>) row.get("best_probe"), "%.3f") + (xgb == null ? "" : " [" + fmt(xgb, "%.3f") + "]");
-            } else {
-                Map<String, Object> v = (Map<String, Object>) row.getOrDefault("spliced_mse", row.get("l1"));
-                body = fmt(v, "%.4g");
+        if (numbers instanceof ProbingNumbers p) {
+            for (ProbingAtK row : p.perK()) {
+                String body = fmt(row.bestProbe(), "%.3f") + (row.xgboost() == null ? "" : " [" + fmt(row.xgboost(), "%.3f") + "]");
+                ks.add("K=" + row.k() + (row.holds() ? " ✓ " : " ✗ ") + body);
             }
-            ks.add("K=" + row.get("k") + (Boolean.TRUE.equals(row.get("holds")) ? " ✓ " : " ✗ ") + body);
+        } else if (numbers instanceof FrontierNumbers f) {
+            for (FrontierAtK row : f.perK()) {
+                ks.add("K=" + row.k() + (row.holds() ? " ✓ " : " ✗ ") + fmt(row.splicedMse() != null ? row.splicedMse() : row.l1(), "%.4g"));
+            }
         }
         return String.join(", ", ks);
     }
 
-    private static String fmt(Map<String, Object> values, String format) {
+    private static String fmt(Map<String, Double> values, String format) {
         List<String> out = new ArrayList<>();
-        values.forEach((k, v) -> out.add(k + " " + String.format(Locale.ROOT, format, ((Number) v).doubleValue())));
+        values.forEach((k, v) -> out.add(k + " " + String.format(Locale.ROOT, format, v)));
         return String.join(" / ", out);
     }
 }

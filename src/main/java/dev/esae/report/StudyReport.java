@@ -58,7 +58,7 @@ public final class StudyReport {
         for (String arch : StudyLayout.ARCHS) {
             archs.put(arch, archSection(arch, body, claimInputs));
         }
-        Map<String, Object> claims = PaperClaims.evaluate(claimInputs);
+        Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(claimInputs);
         StringBuilder md = new StringBuilder("# esae study report\n\n");
         md.append(String.format(Locale.ROOT, "Canonical images: **%s** shapes (%s). Settings: %s%n%n", settings.orientations(),
                 "upright".equals(settings.orientations()) ? "SPEC §1, the paper's dataset"

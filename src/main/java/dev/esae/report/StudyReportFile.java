@@ -18,7 +18,7 @@ import java.util.Map;
  * @param timingsS wall seconds per step
  * @param complete true once the whole report is written (the study's last step checks it)
  */
-public record StudyReportFile(StudySettings settings, Map<String, Double> timingsS, Map<String, Object> claims,
+public record StudyReportFile(StudySettings settings, Map<String, Double> timingsS, Map<String, PaperClaims.Claim> claims,
         Map<String, Model> models, Map<String, Dataset> datasets, boolean complete) {
 
     /**

@@ -86,10 +86,7 @@ public final class SaeFiles {
     /** Reads and checks an SAE folder's {@code cfg.json} without loading its weights. */
     public static Header readHeader(Path dir) {
         Path cfgFile = dir.resolve(CONFIG);
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new InputException(dir + ": not an SAE folder (no " + CONFIG + "; make one with 'esae train-sae')");
-        }
-        SaeConfig cfg = Json.read(cfgFile, SaeConfig.class, "an SAE config");
+        SaeConfig cfg = Json.readFromFolder(dir, CONFIG, SaeConfig.class, "an SAE folder", "esae train-sae", "an SAE config");
         SaeKind kind = cfg.esaeKind() == null ? null : SaeKind.fromId(cfg.esaeKind());
         Integer d = cfg.dIn();
         Integer l = cfg.dSae();

@@ -73,13 +73,9 @@ class PaperClaimsTest {
                 per(0.05, 0.05, 0.05, 0.12, 0.03), per(1.0, 1.1, 1.8, 1.5, 1.5));
     }
 
-    @SuppressWarnings("unchecked")
-    private static String verdict(Map<String, Object> claims, String claim, String model) {
-        Map<String, Object> c = (Map<String, Object>) claims.get(claim);
-        if (model == null) {
-            return (String) c.get("verdict");
-        }
-        return (String) ((Map<String, Object>) ((Map<String, Object>) c.get("models")).get(model)).get("verdict");
+    private static String verdict(Map<String, PaperClaims.Claim> claims, String claim, String model) {
+        PaperClaims.Claim c = claims.get(claim);
+        return model == null ? c.verdict() : c.models().get(model).verdict();
     }
 
     @Test
@@ -87,7 +83,7 @@ class PaperClaimsTest {
         Map<String, PaperClaims.ModelOutputs> models = new LinkedHashMap<>();
         models.put("mlp", paperLike());
         models.put("cnn", paperLike());
-        Map<String, Object> claims = PaperClaims.evaluate(models);
+        Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(models);
         assertEquals(List.of("R1", "R2a", "R2b", "R3a", "R3b"), new ArrayList<>(claims.keySet()));
         for (String c : claims.keySet()) {
             assertEquals(PaperClaims.HOLDS, verdict(claims, c, null), c + ": " + claims.get(c));
@@ -126,7 +122,7 @@ class PaperClaimsTest {
             Map<String, PaperClaims.ModelOutputs> models = new LinkedHashMap<>();
             models.put("mlp", good);
             models.put("cnn", e.getValue());
-            Map<String, Object> claims = PaperClaims.evaluate(models);
+            Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(models);
             for (String c : claims.keySet()) {
                 String expected = c.equals(claim) ? PaperClaims.FAILS : PaperClaims.HOLDS;
                 assertEquals(expected, verdict(claims, c, "cnn"), e.getKey() + " case, claim " + c + ": " + claims.get(c));
@@ -142,7 +138,7 @@ class PaperClaimsTest {
     void aClaimWithNothingToMeasureDoesNotHold() {
         Map<String, PaperClaims.ModelOutputs> models = Map.of("mlp", new PaperClaims.ModelOutputs(Map.of("adam", 0.99), 0.1,
                 List.of(), List.of()));
-        Map<String, Object> claims = PaperClaims.evaluate(models);
+        Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(models);
         assertEquals(PaperClaims.HOLDS, verdict(claims, "R1", null));
         for (String c : List.of("R2a", "R2b", "R3a", "R3b")) {
             assertEquals(PaperClaims.FAILS, verdict(claims, c, null), c);
