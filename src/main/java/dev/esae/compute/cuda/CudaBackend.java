@@ -60,14 +60,9 @@ public final class CudaBackend implements Backend {
         return threads;
     }
 
-    /** Times the pool asked the driver for memory (flat once training reaches its steady state). */
-    public long driverAllocations() {
-        return pool.driverAllocations();
-    }
-
-    /** Bytes of device memory held by live tensors. */
-    public long bytesInUse() {
-        return pool.bytesInUse();
+    /** Device memory in use and cached by the pool, and how often it asked the driver for more. */
+    public DeviceMemoryPool.Usage memoryUsage() {
+        return pool.usage();
     }
 
     void release(long address) {

@@ -83,17 +83,18 @@ final class DeviceMemoryPool implements AutoCloseable {
         bytesCached = 0;
     }
 
-    synchronized long bytesInUse() {
-        return bytesInUse;
-    }
+    /**
+     * What the pool holds, read at one instant.
+     *
+     * @param bytesInUse device memory held by live tensors
+     * @param bytesCached freed blocks kept for reuse
+     * @param driverAllocations how many times the pool asked the driver for memory (flat once training reaches its steady state)
+     */
+    record Usage(long bytesInUse, long bytesCached, long driverAllocations) {}
 
-    synchronized long bytesCached() {
-        return bytesCached;
-    }
-
-    /** How many times the pool asked the driver for memory. */
-    synchronized long driverAllocations() {
-        return driverAllocations;
+    /** The pool's usage, under its lock (one consistent snapshot). */
+    synchronized Usage usage() {
+        return new Usage(bytesInUse, bytesCached, driverAllocations);
     }
 
     /** Frees everything, in use or not (the backend is closing). */

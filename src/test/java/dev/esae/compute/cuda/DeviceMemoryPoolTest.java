@@ -95,7 +95,7 @@ class DeviceMemoryPoolTest {
             long big = pool.allocate(1500);
             assertNotEquals(b, big, "a cached block much smaller than the request is not used");
             assertEquals(3, dev.allocations);
-            assertEquals(1024 + 1024 + 1536, pool.bytesInUse() + pool.bytesCached());
+            assertEquals(1024 + 1024 + 1536, pool.usage().bytesInUse() + pool.usage().bytesCached());
         }
         assertEquals(dev.allocations, dev.frees, "closing the pool frees every block");
     }
@@ -115,7 +115,7 @@ class DeviceMemoryPoolTest {
             long large = pool.allocate(32 * 1024);
             assertTrue(large != 0);
             assertEquals(6, dev.frees, "the cached blocks went back to the driver");
-            assertEquals(0, pool.bytesCached());
+            assertEquals(0, pool.usage().bytesCached());
             DeviceException full = assertThrows(DeviceException.class, () -> pool.allocate(48 * 1024));
             assertTrue(full.outOfMemory(), full.getMessage());
         }

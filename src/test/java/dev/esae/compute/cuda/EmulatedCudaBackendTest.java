@@ -51,7 +51,7 @@ class EmulatedCudaBackendTest {
             }
             assertEquals("", failed.toString(), "seed " + seed);
             assertTrue(checks.size() > 70);
-            assertEquals(0, backend.bytesInUse() - 8192, "every selftest tensor is released (the pool keeps 8 KiB of partial sums)");
+            assertEquals(0, backend.memoryUsage().bytesInUse() - 8192, "every selftest tensor is released (the pool keeps 8 KiB of partial sums)");
         }
     }
 
@@ -91,9 +91,9 @@ class EmulatedCudaBackendTest {
         SaeTrainer.Config config = new SaeTrainer.Config(20, 3, 16, true, 3, 32, 2e-2f, 5);
         try (CudaBackend backend = emulated()) {
             assertSameLossesAsOnTheCpu(backend, acts, config);
-            long before = backend.driverAllocations();
+            long before = backend.memoryUsage().driverAllocations();
             try (TopKSae again = SaeTrainer.train(backend, acts, config, TrainingListener.SILENT, new LossHistory(count))) {
-                assertEquals(before, backend.driverAllocations(), "a second run is served from the pool's cache");
+                assertEquals(before, backend.memoryUsage().driverAllocations(), "a second run is served from the pool's cache");
             }
         }
     }
