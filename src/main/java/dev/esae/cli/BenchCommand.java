@@ -1,5 +1,7 @@
 package dev.esae.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.esae.BuildInfo;
 import dev.esae.InputException;
 import dev.esae.base.Architecture;
@@ -18,9 +20,7 @@ import dev.esae.train.TrainingListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -186,40 +186,27 @@ final class BenchCommand extends Subcommand {
                 }
             }
             Collections.sort(rates);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("stage", "sgemm");
-            json.put("threads", backend.threads());
-            json.put("m_n_k", size);
-            json.put("rounds", epochs);
-            json.put("device", backend.name());
-            json.put("gflops", Math.round(rates.get(rates.size() / 2) * 10) / 10.0);
-            json.put("gflops_max", Math.round(rates.get(rates.size() - 1) * 10) / 10.0);
-            json.put("esae", BuildInfo.version());
-            out().println(Json.write(json));
+            out().println(Json.write(new SgemmLine("sgemm", backend.threads(), size, epochs, backend.name(),
+                    Math.round(rates.get(rates.size() / 2) * 10) / 10.0, Math.round(rates.get(rates.size() - 1) * 10) / 10.0,
+                    BuildInfo.version())));
         }
         return ExitCodes.OK;
     }
+
+    /** The JSON line of a training stage (K only for the SAE stages). */
+    record StageLine(String stage, int threads, int n, int batch, int epochs, @JsonInclude(JsonInclude.Include.NON_NULL) Integer k,
+            String device, double epochS, double imagesPerS, double gflopPerImage, double gflops, String esae) {}
+
+    /** The JSON line of the SGEMM stage. */
+    record SgemmLine(String stage, int threads, @JsonProperty("m_n_k") int mNK, int rounds, String device, double gflops, double gflopsMax, String esae) {}
 
     /** Prints the JSON line: the median epoch, canonical inputs per second, and the GEMM GFLOP/s achieved. */
     private void report(String name, Backend backend, LossHistory h, long flopsPerInput) {
         List<Double> secs = new ArrayList<>(h.seconds());
         Collections.sort(secs);
         double median = secs.get(secs.size() / 2);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("stage", name);
-        json.put("threads", backend.threads());
-        json.put("n", n);
-        json.put("batch", batch);
-        json.put("epochs", epochs);
-        if (SaeKind.fromId(name) != null) {
-            json.put("k", k);
-        }
-        json.put("device", backend.name());
-        json.put("epoch_s", Math.round(median * 1e4) / 1e4);
-        json.put("images_per_s", Math.round(n / median * 10) / 10.0);
-        json.put("gflop_per_image", Math.round(flopsPerInput / 1e5) / 1e4);
-        json.put("gflops", Math.round(flopsPerInput * (n / median) / 1e8) / 10.0);
-        json.put("esae", BuildInfo.version());
-        out().println(Json.write(json));
+        out().println(Json.write(new StageLine(name, backend.threads(), n, batch, epochs, SaeKind.fromId(name) != null ? k : null,
+                backend.name(), Math.round(median * 1e4) / 1e4, Math.round(n / median * 10) / 10.0, Math.round(flopsPerInput / 1e5) / 1e4,
+                Math.round(flopsPerInput * (n / median) / 1e8) / 10.0, BuildInfo.version())));
     }
 }

@@ -4,18 +4,15 @@ import dev.esae.InputException;
 import dev.esae.base.Autoencoder;
 import dev.esae.base.ModelFiles;
 import dev.esae.compute.Backend;
-import dev.esae.data.CyclicGroup;
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.ShapesDataset;
 import dev.esae.report.Frontier;
 import dev.esae.sae.SaeFiles;
-import dev.esae.sae.SplicedLoss;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,23 +51,11 @@ final class FrontierCommand extends Subcommand {
         }
         ModelFiles.check(input.model);
         Outputs.prepareFolder(output.out, "--out");
-        List<Frontier.Point> points = new ArrayList<>();
-        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, input.model)) {
-            for (int i = 0; i < saes.size(); i++) {
-                Path dir = saes.get(i);
-                try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
-                    SplicedLoss.Result m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
-                            new CyclicGroup(orders.get(i)));
-                    String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
-                    Frontier.Point p = new Frontier.Point(name, sae.kind().id(), sae.sae().k(), m.l0(), m.l1(),
-                            m.splicedMse(), m.baseMse());
-                    points.add(p);
-                    out().printf(Locale.ROOT, "%-24s %-11s k=%-3d l1 %8.3f  spliced mse %.5g  base mse %.5g%n", name, p.kind(), p.k(),
-                            p.l1(), p.splicedMse(), p.baseMse());
-                }
-            }
+        try (Backend backend = root.openBackend().backend()) {
+            Frontier.run(backend, input.model, saes, orders, images, output.out, p -> out().printf(Locale.ROOT,
+                    "%-24s %-11s k=%-3d l1 %8.3f  spliced mse %.5g  base mse %.5g%n", p.sae(), p.kind(), p.k(), p.l1(), p.splicedMse(),
+                    p.baseMse()));
         }
-        Frontier.write(output.out, points);
         out().printf(Locale.ROOT, "wrote %s and %s%n", output.out.resolve(Frontier.CSV), output.out.resolve(Frontier.PNG));
         return ExitCodes.OK;
     }

@@ -7,11 +7,10 @@ import dev.esae.probe.KnnProbe;
 import dev.esae.probe.LogisticProbe;
 import dev.esae.probe.Probe;
 import dev.esae.probe.ProbeFiles;
-import dev.esae.probe.ProbeResult;
 import dev.esae.probe.ProbeSet;
 import dev.esae.probe.ProbeSuite;
 import dev.esae.probe.ProbeSummary;
-import dev.esae.probe.SaeFeatures;
+import dev.esae.probe.Probing;
 import dev.esae.probe.XgboostProbe;
 import dev.esae.sae.SaeFiles;
 import java.io.IOException;
@@ -80,33 +79,16 @@ final class ProbeCommand extends Subcommand {
             checkCompatible(dir, SaeFiles.check(dir), set);
         }
         Outputs.prepareFolder(output.out, "--out");
-        List<ProbeSuite.SaeEntry> entries = new ArrayList<>();
+        ProbeSuite.Config config = new ProbeSuite.Config(lengths, chosen, testFraction, root.seed, threads);
+        Probing.Outcome o;
         try (Backend backend = root.openBackend().backend()) {
-            Set<String> names = new HashSet<>();
-            for (Path dir : saes) {
-                String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
-                if (!names.add(name)) {
-                    name = dir.toString();
-                    names.add(name);
-                }
-                try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
-                    entries.add(new ProbeSuite.SaeEntry(name, sae.kind().id(), sae.sae().k(), SaeFeatures.of(backend, sae, probeSet)));
-                }
-            }
+            o = Probing.run(backend, probeSet, saes, config, new CountProgress(spec.commandLine().getErr(), "probe"), output.out,
+                    acts.toString(), probes);
         }
-        ProbeSuite suite = new ProbeSuite(new ProbeSuite.Config(lengths, chosen, testFraction, root.seed, threads));
-        long t0 = System.nanoTime();
-        List<ProbeResult> r = suite.run(probeSet, entries, new CountProgress(spec.commandLine().getErr(), "probe"));
-        double secs = (System.nanoTime() - t0) / 1e9;
-        String preamble = String.format(Locale.ROOT, "# Probing results%n%n%d images from %s, each at a random power of g (seed %d); "
-                + "per task a stratified split with %.0f%% held out for testing. Mean test F1 per task group; `best` takes the best "
-                + "probe of each task. Probes: %s. %d results.%n", probeSet.size(), acts, root.seed,
-                100 * testFraction, String.join(", ", probes), r.size());
-        // No wall time in the file (it is printed below): the same command must write the same bytes.
-        ProbeFiles.write(output.out, r, preamble);
-        out().print(ProbeSummary.markdown(ProbeSummary.of(r).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
-        out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", entries.size(),
-                probeSet.tasks().size(), r.size(), secs, output.out.resolve(ProbeFiles.RESULTS), output.out.resolve(ProbeFiles.SUMMARY));
+        out().print(ProbeSummary.markdown(ProbeSummary.of(o.results()).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
+        out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", o.saes(),
+                probeSet.tasks().size(), o.results().size(), o.seconds(), output.out.resolve(ProbeFiles.RESULTS),
+                output.out.resolve(ProbeFiles.SUMMARY));
         return ExitCodes.OK;
     }
 

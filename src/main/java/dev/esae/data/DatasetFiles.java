@@ -4,6 +4,7 @@ import dev.esae.BuildInfo;
 import dev.esae.InputException;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
+import dev.esae.train.Provenance;
 import dev.esae.io.Npy;
 import dev.esae.io.Png;
 import java.io.IOException;
@@ -32,7 +33,8 @@ public final class DatasetFiles {
     public static void write(Path dir, ShapesDataset data, ShapeCatalog catalog, long seed) throws IOException {
         Npy.write(dir.resolve(IMAGES), data.imagesArray());
         Npy.write(dir.resolve(LABELS), data.labelsArray());
-        DatasetInfo info = new DatasetInfo("shapes", data.orientations().id(), data.size(), seed, data.distinctImages(), BuildInfo.version());
+        DatasetInfo info = new DatasetInfo("shapes", data.orientations().id(), data.size(), seed, data.distinctImages(), BuildInfo.version(),
+                Provenance.onHost("OpenCV " + BuildInfo.get("opencv") + " (the images are drawn on the host)", 1, seed, List.of()));
         AtomicFiles.writeString(dir.resolve(INFO), Json.pretty(info));
         List<byte[]> first = new ArrayList<>();
         for (int i = 0; i < Math.min(64, data.size()); i++) {

@@ -1,5 +1,7 @@
 package dev.esae.data;
 
+import dev.esae.train.Provenance;
+
 /**
  * A dataset folder's {@code dataset.json}: what drew it and how its shapes are oriented.
  *
@@ -8,4 +10,5 @@ package dev.esae.data;
  * @param seed the draw's seed
  * @param distinctImages how many of the images are different from each other
  */
-public record DatasetInfo(String source, String orientations, Integer images, Long seed, Integer distinctImages, String esaeVersion) {}
+public record DatasetInfo(String source, String orientations, Integer images, Long seed, Integer distinctImages, String esaeVersion,
+        Provenance provenance) {}

@@ -1,6 +1,12 @@
 package dev.esae.report;
 
 import dev.esae.InputException;
+import dev.esae.base.Autoencoder;
+import dev.esae.base.ModelFiles;
+import dev.esae.compute.Backend;
+import dev.esae.data.CyclicGroup;
+import dev.esae.sae.SaeFiles;
+import dev.esae.sae.SplicedLoss;
 import dev.esae.io.Charts;
 import dev.esae.io.AtomicFiles;
 import java.io.IOException;
@@ -55,6 +61,31 @@ public final class Frontier {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code esae frontier} as a library call: each SAE's spliced loss on {@code images} through the
+     * base model in {@code modelDir} (SAE i with the group of order {@code orders[i]}), written with
+     * {@link #write}; the points in the SAEs' order, each also given to {@code onPoint} as soon as it is measured.
+     */
+    public static List<Point> run(Backend backend, Path modelDir, List<Path> saeDirs, List<Integer> orders, float[] images, Path out,
+            java.util.function.Consumer<Point> onPoint) throws IOException {
+        List<Point> points = new ArrayList<>();
+        try (Autoencoder ae = ModelFiles.load(backend, modelDir)) {
+            for (int i = 0; i < saeDirs.size(); i++) {
+                Path dir = saeDirs.get(i);
+                try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
+                    SplicedLoss.Result m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
+                            new CyclicGroup(orders.get(i)));
+                    String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+                    Point p = new Point(name, sae.kind().id(), sae.sae().k(), m.l0(), m.l1(), m.splicedMse(), m.baseMse());
+                    points.add(p);
+                    onPoint.accept(p);
+                }
+            }
+        }
+        write(out, points);
+        return points;
     }
 
     /** Writes {@code frontier.csv} and {@code frontier.png} (one line per kind, points in order of L1). */

@@ -96,18 +96,19 @@ public final class LossHistory {
         AtomicFiles.writeString(file, sb.toString());
     }
 
+    /** What a checkpoint keeps of a history: the loss of each epoch. */
+    record Saved(List<Double> loss) {}
+
     /** The losses as JSON (for checkpoint metadata; times are left out, see the class comment). */
     public String toJson() {
-        return Json.write(java.util.Map.of("loss", losses));
+        return Json.write(new Saved(losses));
     }
 
     /** Reads what {@link #toJson()} wrote. */
     public static LossHistory fromJson(String json, int samplesPerEpoch) {
-        java.util.Map<String, Object> m = Json.parseObject(json);
         LossHistory h = new LossHistory(samplesPerEpoch);
-        List<?> l = (List<?>) m.get("loss");
-        for (Object v : l) {
-            h.add(((Number) v).doubleValue(), Double.NaN);
+        for (double v : Json.bind(json, Saved.class).loss()) {
+            h.add(v, Double.NaN);
         }
         return h;
     }

@@ -33,14 +33,23 @@ public record Provenance(String esaeVersion, String gitCommit, String backend, S
 
     /** The provenance of work done now on {@code backend} with {@code seed} from {@code inputs} (null entries skipped). */
     public static Provenance of(Backend backend, long seed, List<Path> inputs) {
+        String device = backend.name().equals("cpu") ? HostInfo.cpuModel() + cpuSimd() : backend.description();
+        return of(backend.description(), device, backend.threads(), seed, inputs);
+    }
+
+    /** The provenance of work done on the host's CPU without a backend (the dataset, drawn by {@code what}). */
+    public static Provenance onHost(String what, int threads, long seed, List<Path> inputs) {
+        return of(what, HostInfo.cpuModel() + cpuSimd(), threads, seed, inputs);
+    }
+
+    private static Provenance of(String backend, String device, int threads, long seed, List<Path> inputs) {
         Map<String, String> sums = new LinkedHashMap<>();
         for (Path p : inputs) {
             if (p != null) {
                 sums.put(p.toString(), sha256(p));
             }
         }
-        String device = backend.name().equals("cpu") ? HostInfo.cpuModel() + cpuSimd() : backend.description();
-        return new Provenance(BuildInfo.version(), BuildInfo.get("git_commit"), backend.description(), device, backend.threads(),
+        return new Provenance(BuildInfo.version(), BuildInfo.get("git_commit"), backend, device, threads,
                 System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"), seed, sums);
     }
