@@ -181,7 +181,7 @@ final class CpuSparseRows {
                     }
                     double acc = 0;
                     for (int j = 0; j < d; j++) {
-                        acc += xb.get(r * d + j) * w.get(wb + j);
+                        acc += (double) xb.get(r * d + j) * w.get(wb + j);
                     }
                     o.put(r * k + q, (float) acc);
                 }
