@@ -64,10 +64,22 @@ public abstract class Tensor implements AutoCloseable {
     public abstract Backend backend();
 
     /** A view of the same memory with another shape of the same size. */
-    public abstract Tensor reshape(int... newShape);
+    public final Tensor reshape(int... newShape) {
+        checkReshape(newShape);
+        return view(newShape, 0);
+    }
 
     /** A view of rows {@code [start, start + count)} along axis 0. */
-    public abstract Tensor rows(int start, int count);
+    public final Tensor rows(int start, int count) {
+        int[] s = rowsShape(start, count);
+        return view(s, (long) start * rowSize());
+    }
+
+    /**
+     * A view of this tensor's memory from element {@code elementOffset} on, with {@code shape}
+     * (already checked to fit): what {@link #reshape} and {@link #rows} return.
+     */
+    protected abstract Tensor view(int[] shape, long elementOffset);
 
     /** True once the owner's memory has been released. */
     public abstract boolean isReleased();
@@ -76,13 +88,13 @@ public abstract class Tensor implements AutoCloseable {
     @Override
     public abstract void close();
 
-    protected final void checkReshape(int[] newShape) {
+    private void checkReshape(int[] newShape) {
         if (sizeOf(newShape) != size) {
             throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
         }
     }
 
-    protected final int[] rowsShape(int start, int count) {
+    private int[] rowsShape(int start, int count) {
         if (start < 0 || count < 1 || start + count > shape[0]) {
             throw new IndexOutOfBoundsException("rows [" + start + ", " + (start + count) + ") of " + Arrays.toString(shape));
         }

@@ -4,7 +4,6 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.ConvGeometry;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -12,13 +11,10 @@ import java.util.SplittableRandom;
  * {@code y [batch·positions, out] = im2col(x) W^T + b}, with {@code W [out, in, kh, kw]}
  * (PyTorch's layout) viewed as {@code [out, in·kh·kw]}.
  */
-public final class Conv2d implements Layer {
-    private final Backend backend;
+public final class Conv2d extends AffineLayer {
     private final ConvGeometry geometry;
     private final int outChannels;
     private final boolean inputGrad;
-    private final Parameter weight;
-    private final Parameter bias;
     private final Tensor weight2d;
     private final Tensor weightGrad2d;
     private final Buffer cols;
@@ -30,21 +26,26 @@ public final class Conv2d implements Layer {
     /** A convolution of {@code inH × inW × inChannels} images with a square kernel. */
     public Conv2d(Backend backend, DType dtype, int inH, int inW, int inChannels, int outChannels, int kernel, int stride,
             int padding, boolean inputGrad, SplittableRandom rng) {
-        this.backend = backend;
-        this.geometry = new ConvGeometry(inChannels, inH, inW, kernel, kernel, stride, padding);
+        this(backend, dtype, new ConvGeometry(inChannels, inH, inW, kernel, kernel, stride, padding), outChannels, inputGrad,
+                rng);
+    }
+
+    /** {@code geometry} is checked before anything is allocated; the weight is {@code [out, in, kh, kw]}. */
+    private Conv2d(Backend backend, DType dtype, ConvGeometry geometry, int outChannels, boolean inputGrad,
+            SplittableRandom rng) {
+        super(backend, dtype, new int[] {outChannels, geometry.channels(), geometry.kernelH(), geometry.kernelW()},
+                outChannels, geometry.patchSize(), rng);
+        this.geometry = geometry;
         this.outChannels = outChannels;
         this.inputGrad = inputGrad;
         int k = geometry.patchSize();
-        int[] shape = {outChannels, inChannels, kernel, kernel};
-        this.weight = new Parameter(backend, dtype, "weight", shape, Init.uniformFanIn(rng, outChannels * k, k));
-        this.bias = new Parameter(backend, dtype, "bias", new int[] {outChannels}, Init.uniformFanIn(rng, outChannels, k));
         this.weight2d = weight.value().reshape(outChannels, k);
         this.weightGrad2d = weight.grad().reshape(outChannels, k);
         int positions = geometry.outPositions();
-        this.cols = new Buffer(backend, dtype, positions * k);
-        this.output = new Buffer(backend, dtype, positions * outChannels);
-        this.gradCols = new Buffer(backend, dtype, positions * k);
-        this.gradInput = new Buffer(backend, dtype, geometry.inputSize());
+        this.cols = buffer(positions * k);
+        this.output = buffer(positions * outChannels);
+        this.gradCols = buffer(positions * k);
+        this.gradInput = buffer(geometry.inputSize());
     }
 
     public ConvGeometry geometry() {
@@ -100,20 +101,5 @@ public final class Conv2d implements Layer {
         Tensor dx = gradInput.rows(lastBatch);
         backend.col2im(dc, geometry, dx);
         return dx;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(weight, bias);
-    }
-
-    @Override
-    public void close() {
-        weight.close();
-        bias.close();
-        cols.close();
-        output.close();
-        gradCols.close();
-        gradInput.close();
     }
 }

@@ -4,7 +4,6 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.ConvGeometry;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -13,16 +12,13 @@ import java.util.SplittableRandom;
  * {@code [in, out·kh·kw]}, then {@code y = col2im(cols) + b}. The output is
  * {@code (inH - 1)·stride - 2·padding + kernel + outputPadding} on each side.
  */
-public final class ConvTranspose2d implements Layer {
-    private final Backend backend;
+public final class ConvTranspose2d extends AffineLayer {
     private final int inH;
     private final int inW;
     private final int inChannels;
     private final int outChannels;
     private final ConvGeometry geometry;
     private final boolean inputGrad;
-    private final Parameter weight;
-    private final Parameter bias;
     private final Tensor weight2d;
     private final Tensor weightGrad2d;
     private final Buffer cols;
@@ -33,33 +29,51 @@ public final class ConvTranspose2d implements Layer {
 
     public ConvTranspose2d(Backend backend, DType dtype, int inH, int inW, int inChannels, int outChannels, int kernel,
             int stride, int padding, int outputPadding, boolean inputGrad, SplittableRandom rng) {
-        if (outputPadding < 0 || outputPadding >= Math.max(stride, 1)) {
-            throw new IllegalArgumentException("output padding must be below the stride, got " + outputPadding);
-        }
-        this.backend = backend;
+        this(backend, dtype, inH, inW, inChannels, geometry(inH, inW, outChannels, kernel, stride, padding, outputPadding),
+                inputGrad, rng);
+    }
+
+    /**
+     * {@code geometry} (checked before anything is allocated) is that of the {@link Conv2d} whose
+     * data gradient this layer is; the weight is {@code [in, out, kh, kw]}.
+     */
+    private ConvTranspose2d(Backend backend, DType dtype, int inH, int inW, int inChannels, ConvGeometry geometry,
+            boolean inputGrad, SplittableRandom rng) {
+        // PyTorch's fan-in: weight.size(1) * kernel area = out channels * kh * kw, the patch size.
+        super(backend, dtype, new int[] {inChannels, geometry.channels(), geometry.kernelH(), geometry.kernelW()},
+                geometry.channels(), geometry.patchSize(), rng);
         this.inH = inH;
         this.inW = inW;
         this.inChannels = inChannels;
-        this.outChannels = outChannels;
-        int outH = (inH - 1) * stride - 2 * padding + kernel + outputPadding;
-        int outW = (inW - 1) * stride - 2 * padding + kernel + outputPadding;
-        this.geometry = new ConvGeometry(outChannels, outH, outW, kernel, kernel, stride, padding);
-        if (geometry.outH() != inH || geometry.outW() != inW) {
-            throw new IllegalArgumentException("transposed convolution geometry does not invert: " + geometry);
-        }
+        this.outChannels = geometry.channels();
+        this.geometry = geometry;
         this.inputGrad = inputGrad;
         int k = geometry.patchSize();
-        int fanIn = k; // PyTorch: weight.size(1) * kernel area = out channels * kh * kw
-        int[] shape = {inChannels, outChannels, kernel, kernel};
-        this.weight = new Parameter(backend, dtype, "weight", shape, Init.uniformFanIn(rng, inChannels * k, fanIn));
-        this.bias = new Parameter(backend, dtype, "bias", new int[] {outChannels}, Init.uniformFanIn(rng, outChannels, fanIn));
         this.weight2d = weight.value().reshape(inChannels, k);
         this.weightGrad2d = weight.grad().reshape(inChannels, k);
         int positions = inH * inW;
-        this.cols = new Buffer(backend, dtype, positions * k);
-        this.output = new Buffer(backend, dtype, geometry.inputSize());
-        this.gradCols = new Buffer(backend, dtype, positions * k);
-        this.gradInput = new Buffer(backend, dtype, positions * inChannels);
+        this.cols = buffer(positions * k);
+        this.output = buffer(geometry.inputSize());
+        this.gradCols = buffer(positions * k);
+        this.gradInput = buffer(positions * inChannels);
+    }
+
+    /**
+     * The geometry of the convolution from the {@code (inH - 1)·stride - 2·padding + kernel +
+     * outputPadding} output back to {@code inH × inW}, refused where it would not come back.
+     */
+    private static ConvGeometry geometry(int inH, int inW, int outChannels, int kernel, int stride, int padding,
+            int outputPadding) {
+        if (outputPadding < 0 || outputPadding >= Math.max(stride, 1)) {
+            throw new IllegalArgumentException("output padding must be below the stride, got " + outputPadding);
+        }
+        int outH = (inH - 1) * stride - 2 * padding + kernel + outputPadding;
+        int outW = (inW - 1) * stride - 2 * padding + kernel + outputPadding;
+        ConvGeometry geometry = new ConvGeometry(outChannels, outH, outW, kernel, kernel, stride, padding);
+        if (geometry.outH() != inH || geometry.outW() != inW) {
+            throw new IllegalArgumentException("transposed convolution geometry does not invert: " + geometry);
+        }
+        return geometry;
     }
 
     @Override
@@ -110,20 +124,5 @@ public final class ConvTranspose2d implements Layer {
         Tensor dx = gradInput.rows(batch);
         backend.gemm(false, true, 1f, dc, weight2d, 0f, dx.reshape(rows, inChannels));
         return dx;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(weight, bias);
-    }
-
-    @Override
-    public void close() {
-        weight.close();
-        bias.close();
-        cols.close();
-        output.close();
-        gradCols.close();
-        gradInput.close();
     }
 }

@@ -3,17 +3,13 @@ package dev.esae.nn;
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** {@code y = x W^T + b} with {@code W [out, in]} (PyTorch's layout). */
-public final class Linear implements Layer {
-    private final Backend backend;
+public final class Linear extends AffineLayer {
     private final int in;
     private final int out;
     private final boolean inputGrad;
-    private final Parameter weight;
-    private final Parameter bias;
     private final Buffer output;
     private final Buffer gradInput;
     private Tensor lastInput;
@@ -23,14 +19,12 @@ public final class Linear implements Layer {
      *     model's first layer)
      */
     public Linear(Backend backend, DType dtype, int in, int out, boolean inputGrad, SplittableRandom rng) {
-        this.backend = backend;
+        super(backend, dtype, new int[] {out, in}, out, in, rng);
         this.in = in;
         this.out = out;
         this.inputGrad = inputGrad;
-        this.weight = new Parameter(backend, dtype, "weight", new int[] {out, in}, Init.uniformFanIn(rng, out * in, in));
-        this.bias = new Parameter(backend, dtype, "bias", new int[] {out}, Init.uniformFanIn(rng, out, in));
-        this.output = new Buffer(backend, dtype, out);
-        this.gradInput = new Buffer(backend, dtype, in);
+        this.output = buffer(out);
+        this.gradInput = buffer(in);
     }
 
     @Override
@@ -75,18 +69,5 @@ public final class Linear implements Layer {
         Tensor dx = gradInput.rows(batch);
         backend.gemm(false, false, 1f, dy, weight.value(), 0f, dx);
         return dx;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(weight, bias);
-    }
-
-    @Override
-    public void close() {
-        weight.close();
-        bias.close();
-        output.close();
-        gradInput.close();
     }
 }

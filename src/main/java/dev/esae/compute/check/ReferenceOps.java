@@ -70,38 +70,33 @@ public final class ReferenceOps {
      * (oy*stride - pad + ky, ox*stride - pad + kx, c), or 0 outside the image.
      */
     public static double[] im2col(double[] x, int batch, ConvGeometry g) {
-        int ho = g.outH();
-        int wo = g.outW();
-        int k = g.patchSize();
-        double[] cols = new double[batch * ho * wo * k];
-        for (int b = 0; b < batch; b++) {
-            for (int oy = 0; oy < ho; oy++) {
-                for (int ox = 0; ox < wo; ox++) {
-                    for (int c = 0; c < g.channels(); c++) {
-                        for (int ky = 0; ky < g.kernelH(); ky++) {
-                            for (int kx = 0; kx < g.kernelW(); kx++) {
-                                int iy = oy * g.stride() - g.padding() + ky;
-                                int ix = ox * g.stride() - g.padding() + kx;
-                                int col = (c * g.kernelH() + ky) * g.kernelW() + kx;
-                                int row = (b * ho + oy) * wo + ox;
-                                if (iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW()) {
-                                    cols[row * k + col] = x[((b * g.inH() + iy) * g.inW() + ix) * g.channels() + c];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        double[] cols = new double[batch * g.outPositions() * g.patchSize()];
+        forEachUnfoldedPixel(batch, g, (entry, pixel) -> cols[entry] = x[pixel]);
         return cols;
     }
 
     /** The adjoint of {@link #im2col}: every column entry added back to the pixel it was read from. */
     public static double[] col2im(double[] cols, int batch, ConvGeometry g) {
+        double[] x = new double[batch * g.inputSize()];
+        forEachUnfoldedPixel(batch, g, (entry, pixel) -> x[pixel] += cols[entry]);
+        return x;
+    }
+
+    /** One entry of the unfolded columns and the input pixel it reads, as flat indices. */
+    @FunctionalInterface
+    private interface UnfoldedPixel {
+        void at(int entry, int pixel);
+    }
+
+    /**
+     * Visits, in a fixed order, every im2col entry that reads a pixel (not padding), with the flat
+     * index of the entry in {@code [batch·outPositions, patchSize]} and of the pixel in the NHWC
+     * input: the definition that {@link #im2col} and {@link #col2im} both follow.
+     */
+    private static void forEachUnfoldedPixel(int batch, ConvGeometry g, UnfoldedPixel visit) {
         int ho = g.outH();
         int wo = g.outW();
         int k = g.patchSize();
-        double[] x = new double[batch * g.inputSize()];
         for (int b = 0; b < batch; b++) {
             for (int oy = 0; oy < ho; oy++) {
                 for (int ox = 0; ox < wo; ox++) {
@@ -112,8 +107,8 @@ public final class ReferenceOps {
                                 int ix = ox * g.stride() - g.padding() + kx;
                                 if (iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW()) {
                                     int row = (b * ho + oy) * wo + ox;
-                                    x[((b * g.inH() + iy) * g.inW() + ix) * g.channels() + c] +=
-                                            cols[row * k + (c * g.kernelH() + ky) * g.kernelW() + kx];
+                                    int col = (c * g.kernelH() + ky) * g.kernelW() + kx;
+                                    visit.at(row * k + col, ((b * g.inH() + iy) * g.inW() + ix) * g.channels() + c);
                                 }
                             }
                         }
@@ -121,7 +116,6 @@ public final class ReferenceOps {
                 }
             }
         }
-        return x;
     }
 
     /**
@@ -156,16 +150,7 @@ public final class ReferenceOps {
     /** Dense {@code z W} in double: {@code [B, L] · [L, D]}. */
     public static double[] denseDecode(double[] z, float[] w, int b, int l, int d) {
         double[] out = new double[b * d];
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < l; i++) {
-                double zi = z[r * l + i];
-                if (zi != 0) {
-                    for (int j = 0; j < d; j++) {
-                        out[r * d + j] += zi * w[i * d + j];
-                    }
-                }
-            }
-        }
+        addProductWithZ(out, z, false, w, b, l, d);
         return out;
     }
 
@@ -175,17 +160,27 @@ public final class ReferenceOps {
         for (int i = 0; i < l * d; i++) {
             out[i] = start[i];
         }
+        addProductWithZ(out, z, true, x, b, l, d);
+        return out;
+    }
+
+    /**
+     * {@code out += z m} ({@code [B, L] · [L, D]}), or {@code out += z^T m} ({@code [L, B] · [B, D]})
+     * when {@code transposeZ}, in double, skipping the zero entries of {@code z [B, L]}.
+     */
+    private static void addProductWithZ(double[] out, double[] z, boolean transposeZ, float[] m, int b, int l, int d) {
         for (int r = 0; r < b; r++) {
             for (int i = 0; i < l; i++) {
                 double zi = z[r * l + i];
                 if (zi != 0) {
+                    int outRow = transposeZ ? i : r;
+                    int mRow = transposeZ ? r : i;
                     for (int j = 0; j < d; j++) {
-                        out[i * d + j] += zi * x[r * d + j];
+                        out[outRow * d + j] += zi * m[mRow * d + j];
                     }
                 }
             }
         }
-        return out;
     }
 
     /** The counters and the mask that {@code Backend.updateDeadLatents} leaves. */

@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
  * by exactly one chunk, so per-row results do not depend on the thread count.
  */
 final class CpuParallel implements AutoCloseable {
+    /** Elements per chunk below which elementwise work stays on one thread. */
+    static final int ELEMENTWISE_GRAIN = 1 << 15;
+
     /** The body of a loop over {@code [from, to)}. */
     @FunctionalInterface
     interface RangeBody {
@@ -28,6 +31,11 @@ final class CpuParallel implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
+    }
+
+    /** The threads a loop may be split across (the caller's thread included). */
+    int threads() {
+        return threads;
     }
 
     /**

@@ -138,15 +138,8 @@ final class CpuTensor extends Tensor {
     }
 
     @Override
-    public Tensor reshape(int... newShape) {
-        checkReshape(newShape);
-        return new CpuTensor(backend, dtype(), newShape, storage, offset, false);
-    }
-
-    @Override
-    public Tensor rows(int start, int count) {
-        int[] s = rowsShape(start, count);
-        return new CpuTensor(backend, dtype(), s, storage, offset + (long) start * rowSize(), false);
+    protected Tensor view(int[] shape, long elementOffset) {
+        return new CpuTensor(backend, dtype(), shape, storage, offset + elementOffset, false);
     }
 
     @Override

@@ -51,19 +51,35 @@ final class TopKHeap {
             vals[j] = x.get(offset + j);
             idx[j] = j;
         }
+        heapify();
+        for (int j = k; j < cols; j++) {
+            offerInOrder(x.get(offset + j), j);
+        }
+        drain(outVals, outIdx, outOffset);
+    }
+
+    /** Orders the k filled entries into a min-heap (the weakest at the root). */
+    private void heapify() {
         for (int j = k / 2 - 1; j >= 0; j--) {
             siftDown(j, k);
         }
-        for (int j = k; j < cols; j++) {
-            float v = x.get(offset + j);
-            // Later columns lose ties, so only a strictly larger value displaces the weakest entry.
-            if (Float.compare(v, vals[0]) > 0) {
-                vals[0] = v;
-                idx[0] = j;
-                siftDown(0, k);
-            }
+    }
+
+    /**
+     * Offers entry (v, j) to the full heap when entries arrive in index order: later ones lose
+     * ties, so only a strictly larger value displaces the weakest entry.
+     */
+    private void offerInOrder(float v, int j) {
+        if (Float.compare(v, vals[0]) > 0) {
+            replaceWeakest(v, j);
         }
-        drain(outVals, outIdx, outOffset);
+    }
+
+    /** Puts (v, j) in the weakest entry's place and restores the heap. */
+    private void replaceWeakest(float v, int j) {
+        vals[0] = v;
+        idx[0] = j;
+        siftDown(0, k);
     }
 
     /** Pops the heap into the output: the weakest first, filling from the end, so the best comes first. */
@@ -106,15 +122,9 @@ final class TopKHeap {
             vals[g] = maxima[g];
             idx[g] = g;
         }
-        for (int j = k / 2 - 1; j >= 0; j--) {
-            siftDown(j, k);
-        }
+        heapify();
         for (int g = k; g < groups; g++) {
-            if (Float.compare(maxima[g], vals[0]) > 0) {
-                vals[0] = maxima[g];
-                idx[0] = g;
-                siftDown(0, k);
-            }
+            offerInOrder(maxima[g], g);
         }
         float tau = vals[0];
         // Only groups whose maximum reaches τ can hold a value that does; the rest of the row (past
@@ -145,26 +155,28 @@ final class TopKHeap {
                     continue;
                 }
                 if (size < k) {
-                    int i = size++;
-                    while (i > 0) {
-                        int parent = (i - 1) / 2;
-                        if (!below(v, j, vals[parent], idx[parent])) {
-                            break;
-                        }
-                        vals[i] = vals[parent];
-                        idx[i] = idx[parent];
-                        i = parent;
-                    }
-                    vals[i] = v;
-                    idx[i] = j;
+                    siftUp(size++, v, j);
                 } else if (below(vals[0], idx[0], v, j)) {
-                    vals[0] = v;
-                    idx[0] = j;
-                    siftDown(0, k);
+                    replaceWeakest(v, j);
                 }
             }
         }
         return size == k;
+    }
+
+    /** Adds entry (v, id) at slot {@code i}, the end of a heap of {@code i} entries, and moves it up to its place. */
+    private void siftUp(int i, float v, int id) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (!below(v, id, vals[parent], idx[parent])) {
+                break;
+            }
+            vals[i] = vals[parent];
+            idx[i] = idx[parent];
+            i = parent;
+        }
+        vals[i] = v;
+        idx[i] = id;
     }
 
     private void siftDown(int i, int n) {

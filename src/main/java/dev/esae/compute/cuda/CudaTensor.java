@@ -44,15 +44,8 @@ final class CudaTensor extends Tensor {
     }
 
     @Override
-    public Tensor reshape(int... newShape) {
-        checkReshape(newShape);
-        return new CudaTensor(owner, dtype(), newShape, address());
-    }
-
-    @Override
-    public Tensor rows(int start, int count) {
-        int[] s = rowsShape(start, count);
-        return new CudaTensor(owner, dtype(), s, address() + start * rowSize() * dtype().bytes());
+    protected Tensor view(int[] shape, long elementOffset) {
+        return new CudaTensor(owner, dtype(), shape, address() + elementOffset * dtype().bytes());
     }
 
     @Override

@@ -349,6 +349,37 @@ class CpuBackendTest {
     }
 
     @Test
+    void sparseDotsOfCancellingShortRowsAreSummedFromDoubleProducts() {
+        // Rows x = [u, v], w = [p, -q] with v·q within an ulp or so of u·p: the products of two
+        // floats are exact in double and so is their difference, so a dot formed from double
+        // products rounds once, to (float) (u·p - v·q). Rounding each product to float first
+        // (as the scalar loop once did) leaves an error of the order of u·p, far above the result.
+        int rows = 64;
+        float[] x = new float[rows * 2];
+        float[] w = new float[rows * 2];
+        int[] idx = new int[rows];
+        float[] expect = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float u = (float) (0.5 + rng.nextDouble() / 2);
+            float p = (float) (0.5 + rng.nextDouble() / 2);
+            float v = (float) (0.5 + rng.nextDouble() / 2);
+            float q = (float) ((double) u * p / v);
+            int row = rows - 1 - r;
+            idx[r] = row;
+            x[2 * r] = u;
+            x[2 * r + 1] = v;
+            w[2 * row] = p;
+            w[2 * row + 1] = -q;
+            expect[r] = (float) ((double) u * p - (double) v * q);
+        }
+        try (Tensor tx = cpu.upload(x, rows, 2); Tensor ti = cpu.uploadInts(idx, rows, 1); Tensor tw = cpu.upload(w, rows, 2);
+             Tensor out = cpu.zeros(DType.F32, rows, 1)) {
+            cpu.sparseDots(tx, ti, tw, out);
+            assertArrayEquals(expect, cpu.download(out), "sparseDots on " + VectorSupport.describe() + " (seed " + seed + ")");
+        }
+    }
+
+    @Test
     void everySelfTestCheckPassesOnTheCpu() {
         List<OpCheck> checks = SelfTest.run(cpu, seed);
         assertTrue(checks.size() > 30);

@@ -1,0 +1,259 @@
+package dev.esae.compute.cpu;
+
+import static dev.esae.compute.cpu.CpuOperands.cpu;
+import static dev.esae.compute.cpu.CpuOperands.f32;
+import static dev.esae.compute.cpu.CpuOperands.typed;
+import static dev.esae.compute.cpu.CpuParallel.ELEMENTWISE_GRAIN;
+
+import dev.esae.compute.DType;
+import dev.esae.compute.OpShapes;
+import dev.esae.compute.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * The CPU backend's float32 operations on rows of a matrix picked by an index tensor: the sparse
+ * products of a TopK SAE's decoder ({@code sparseDecode}, {@code sparseOuterAccumulate},
+ * {@code sparseDots}) and {@code gatherRows}; and the decoder's unit-norm constraint, row by row
+ * ({@code normalizeRows}, {@code projectOutRows}). Each runs through {@link VectorOps} when
+ * {@link VectorSupport} allows, else in scalar loops. Every index is checked against the rows it
+ * addresses.
+ */
+final class CpuSparseRows {
+    private final CpuParallel parallel;
+
+    CpuSparseRows(CpuParallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /** {@link dev.esae.compute.Backend#gatherRows}. */
+    void gatherRows(Tensor src, Tensor indices, Tensor dst) {
+        OpShapes.gatherRows(src, indices, dst);
+        CpuTensor s = f32(src);
+        CpuTensor d = f32(dst);
+        IntBuffer idx = typed(indices, DType.I32).i();
+        int width = src.dim(1);
+        long rowBytes = (long) width * Float.BYTES;
+        BytePointer dp = d.bytePointer();
+        BytePointer sp = s.bytePointer();
+        long dBase = dp.position();
+        long sBase = sp.position();
+        for (int r = 0; r < dst.dim(0); r++) {
+            int from = idx.get(r);
+            if (from < 0 || from >= src.dim(0)) {
+                throw new IndexOutOfBoundsException("gatherRows: index " + from + " outside " + src.dim(0) + " rows");
+            }
+            Pointer.memcpy(dp.position(dBase + r * rowBytes), sp.position(sBase + from * rowBytes), rowBytes);
+        }
+    }
+
+    /** Checks {@code values, indices [B, K]}, {@code rows [L, D]} and returns {B, K, L, D}. */
+    private static int[] sparseShapes(Tensor values, Tensor indices, Tensor rows) {
+        int[] s = OpShapes.sparse(values, indices, rows);
+        typed(indices, DType.I32);
+        f32(values);
+        f32(rows);
+        return s;
+    }
+
+    private static int index(IntBuffer idx, int at, int limit) {
+        int i = idx.get(at);
+        if (i < 0 || i >= limit) {
+            throw new IndexOutOfBoundsException("sparse op: index " + i + " outside " + limit + " rows");
+        }
+        return i;
+    }
+
+    /** The scalar {@link VectorOps#axpyRow}: {@code dst[dstAt + j] += alpha · src[srcAt + j]} for j < len. */
+    private static void axpyRow(FloatBuffer dst, int dstAt, FloatBuffer src, int srcAt, float alpha, int len) {
+        for (int j = 0; j < len; j++) {
+            dst.put(dstAt + j, dst.get(dstAt + j) + alpha * src.get(srcAt + j));
+        }
+    }
+
+    /** {@link dev.esae.compute.Backend#sparseDecode}. */
+    void sparseDecode(Tensor values, Tensor indices, Tensor rows, Tensor out) {
+        int[] s = sparseShapes(values, indices, rows);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
+        OpShapes.matrix(out, b, d, "sparseDecode output");
+        FloatBuffer v = f32(values).f();
+        IntBuffer idx = cpu(indices).i();
+        FloatBuffer w = f32(rows).f();
+        FloatBuffer o = f32(out).f();
+        boolean simd = VectorSupport.available();
+        ByteBuffer wBytes = cpu(rows).b();
+        ByteBuffer oBytes = cpu(out).b();
+        int wAt = cpu(rows).base;
+        int oAt = cpu(out).base;
+        parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int ob = r * d;
+                for (int j = 0; j < d; j++) {
+                    o.put(ob + j, 0f);
+                }
+                for (int q = 0; q < k; q++) {
+                    float z = v.get(r * k + q);
+                    if (z == 0f) {
+                        continue;
+                    }
+                    int wb = index(idx, r * k + q, l) * d;
+                    if (simd) {
+                        VectorOps.axpyRow(oBytes, oAt + ob, wBytes, wAt + wb, z, d);
+                    } else {
+                        axpyRow(o, ob, w, wb, z, d);
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@link dev.esae.compute.Backend#sparseOuterAccumulate}. */
+    void sparseOuterAccumulate(Tensor values, Tensor indices, Tensor x, Tensor rowsGrad) {
+        int[] s = sparseShapes(values, indices, rowsGrad);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
+        OpShapes.matrix(x, b, d, "sparseOuterAccumulate input");
+        FloatBuffer v = f32(values).f();
+        IntBuffer idx = cpu(indices).i();
+        FloatBuffer xb = f32(x).f();
+        FloatBuffer g = f32(rowsGrad).f();
+        boolean simd = VectorSupport.available();
+        ByteBuffer xBytes = cpu(x).b();
+        ByteBuffer gBytes = cpu(rowsGrad).b();
+        int xAt = cpu(x).base;
+        int gAt = cpu(rowsGrad).base;
+        for (int e = 0; e < b * k; e++) {
+            index(idx, e, l);
+        }
+        // Threads own disjoint ranges of rows and scan every (b, k) in order: no races, and each
+        // row's sum is formed in the same order whatever the thread count.
+        parallel.forRange(l, Math.max(1, l / Math.max(1, parallel.threads())), (from, to) -> {
+            for (int r = 0; r < b; r++) {
+                for (int q = 0; q < k; q++) {
+                    int row = idx.get(r * k + q);
+                    float z = v.get(r * k + q);
+                    if (row < from || row >= to || z == 0f) {
+                        continue;
+                    }
+                    int gb = row * d;
+                    int xo = r * d;
+                    if (simd) {
+                        VectorOps.axpyRow(gBytes, gAt + gb, xBytes, xAt + xo, z, d);
+                    } else {
+                        axpyRow(g, gb, xb, xo, z, d);
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@link dev.esae.compute.Backend#sparseDots}. */
+    void sparseDots(Tensor x, Tensor indices, Tensor rows, Tensor out) {
+        int[] s = OpShapes.sparseDots(x, indices, rows, out);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
+        FloatBuffer xb = f32(x).f();
+        IntBuffer idx = typed(indices, DType.I32).i();
+        FloatBuffer w = f32(rows).f();
+        FloatBuffer o = f32(out).f();
+        boolean simd = VectorSupport.available();
+        ByteBuffer xBytes = cpu(x).b();
+        ByteBuffer wBytes = cpu(rows).b();
+        int xAt = cpu(x).base;
+        int wAt = cpu(rows).base;
+        parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int q = 0; q < k; q++) {
+                    int wb = index(idx, r * k + q, l) * d;
+                    if (simd) {
+                        o.put(r * k + q, VectorOps.dotRow(xBytes, xAt + r * d, wBytes, wAt + wb, d));
+                        continue;
+                    }
+                    double acc = 0;
+                    for (int j = 0; j < d; j++) {
+                        acc += (double) xb.get(r * d + j) * w.get(wb + j);
+                    }
+                    o.put(r * k + q, (float) acc);
+                }
+            }
+        });
+    }
+
+    /** {@link dev.esae.compute.Backend#normalizeRows}. */
+    void normalizeRows(Tensor w) {
+        OpShapes.rowMatrix(w, "normalizeRows");
+        int d = w.dim(1);
+        FloatBuffer b = f32(w).f();
+        if (VectorSupport.available()) {
+            ByteBuffer bytes = cpu(w).b();
+            int at = cpu(w).base;
+            parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    float ss = VectorOps.dotRow(bytes, at + r * d, bytes, at + r * d, d);
+                    if (ss > 0) {
+                        VectorOps.scaleRow(bytes, at + r * d, (float) (1 / Math.sqrt(ss)), d);
+                    }
+                }
+            });
+            return;
+        }
+        parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = b.get(r * d + j);
+                    ss += v * v;
+                }
+                if (ss > 0) {
+                    float inv = (float) (1 / Math.sqrt(ss));
+                    for (int j = 0; j < d; j++) {
+                        b.put(r * d + j, b.get(r * d + j) * inv);
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@link dev.esae.compute.Backend#projectOutRows}. */
+    void projectOutRows(Tensor grad, Tensor w) {
+        OpShapes.projectOutRows(grad, w);
+        int d = w.dim(1);
+        FloatBuffer g = f32(grad).f();
+        FloatBuffer b = f32(w).f();
+        if (VectorSupport.available()) {
+            ByteBuffer gBytes = cpu(grad).b();
+            ByteBuffer wBytes = cpu(w).b();
+            int gAt = cpu(grad).base;
+            int wAt = cpu(w).base;
+            parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    float dot = VectorOps.dotRow(gBytes, gAt + r * d, wBytes, wAt + r * d, d);
+                    VectorOps.axpyRow(gBytes, gAt + r * d, wBytes, wAt + r * d, -dot, d);
+                }
+            });
+            return;
+        }
+        parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    dot += (double) g.get(r * d + j) * b.get(r * d + j);
+                }
+                float c = (float) dot;
+                for (int j = 0; j < d; j++) {
+                    g.put(r * d + j, g.get(r * d + j) - c * b.get(r * d + j));
+                }
+            }
+        });
+    }
+}
