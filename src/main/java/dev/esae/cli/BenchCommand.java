@@ -43,16 +43,19 @@ final class BenchCommand extends Subcommand {
     @Option(names = "--threads", paramLabel = "N", description = "Threads (the same as the global --threads). Default: the global setting.")
     Integer threads;
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Images per epoch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Images per epoch. Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int n;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int batch;
 
     @Option(names = "--k", paramLabel = "K", defaultValue = "32", description = "SAE stages: latents kept per row. Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", description = "Epochs timed (the median is reported). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", description = "Epochs timed (the median is reported). Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int epochs;
 
     @Override
@@ -66,9 +69,6 @@ final class BenchCommand extends Subcommand {
             root.threads = threads;
             root.threads();
         }
-        Options.requirePositive("--n", n);
-        Options.requirePositive("--batch", batch);
-        Options.requirePositive("--epochs", epochs);
         if (stage.equals("sgemm")) {
             return benchSgemm();
         }

@@ -32,11 +32,13 @@ final class FitMCommand extends Subcommand {
             description = "adam (mini-batch, --epochs, the paper's procedure) or lbfgs (full batch, --iterations). Default: ${DEFAULT-VALUE}.")
     TransformSolver solver;
 
-    @Option(names = "--epochs", paramLabel = "E", defaultValue = "150", description = "Epochs of Adam. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "150", description = "Epochs of Adam. Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int epochs;
 
     @Option(names = "--iterations", paramLabel = "I", defaultValue = "500",
-            description = "Most iterations of L-BFGS (it stops earlier when the loss stops falling). Default: ${DEFAULT-VALUE}.")
+            description = "Most iterations of L-BFGS (it stops earlier when the loss stops falling). Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int iterations;
 
     @Option(names = "--cycle-weight", paramLabel = "W", defaultValue = "0", description = "Also fit with the cycle penalty of weight W. Default: 0 (plain fit only).")
@@ -50,9 +52,6 @@ final class FitMCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        Options.requirePositive("--iterations", iterations);
-        Options.requirePositive("--epochs", epochs);
-        optimizer.check();
         if (!(cycleWeight >= 0) || !Float.isFinite(cycleWeight)) {
             throw new InputException("--cycle-weight: expected a finite number >= 0, got " + cycleWeight);
         }

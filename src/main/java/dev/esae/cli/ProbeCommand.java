@@ -57,7 +57,8 @@ final class ProbeCommand extends Subcommand {
     double testFraction;
 
     @Option(names = "--xgb-max-bin", paramLabel = "B", defaultValue = "256",
-            description = "XGBoost's histogram bins per feature (its own default). Default: ${DEFAULT-VALUE}.")
+            description = "XGBoost's histogram bins per feature (its own default). Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int maxBin;
 
     @Mixin
@@ -68,7 +69,6 @@ final class ProbeCommand extends Subcommand {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new InputException("--test-fraction: expected a number between 0 and 1, got " + testFraction);
         }
-        Options.requirePositive("--xgb-max-bin", maxBin);
         int threads = root.threads();
         List<Probe> chosen = probes();
         Outputs.checkOutput(output.out, OutputKind.PROBING, output.overwrite);

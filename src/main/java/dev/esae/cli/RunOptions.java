@@ -12,11 +12,7 @@ final class RunOptions {
     boolean resume;
 
     @Option(names = "--checkpoint-every", paramLabel = "E", defaultValue = "1",
-            description = "Save the checkpoint and the files derived from it every E epochs (and after the last). Default: ${DEFAULT-VALUE}.")
+            description = "Save the checkpoint and the files derived from it every E epochs (and after the last). Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int checkpointEvery;
-
-    /** Checks the numbers; an InputException naming the option otherwise. */
-    void check() {
-        Options.requirePositive("--checkpoint-every", checkpointEvery);
-    }
 }

@@ -26,8 +26,10 @@ import java.util.List;
  * The steps of {@code esae reproduce} for one preset, in order, each with the check that tells a
  * finished step from one to (re)run: its outputs are read back and checked (shapes, row counts,
  * epochs), not only looked for. A training step that left a checkpoint resumes from it.
+ *
+ * @param esae how a step runs an esae command line (with the study's global options)
  */
-final class StudyPlan {
+record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, StudyPlan.Esae esae) {
     static final List<String> ARCHS = StudyLayout.ARCHS;
 
     /** One step: its stage (for timings), a name, whether its outputs are complete, and how to run it. */
@@ -49,22 +51,6 @@ final class StudyPlan {
     @FunctionalInterface
     interface Esae {
         int run(List<String> args);
-    }
-
-    private final Preset preset;
-    private final Orientations orientations;
-    private final StudyLayout layout;
-    private final Esae esae;
-
-    StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, Esae esae) {
-        this.preset = preset;
-        this.orientations = orientations;
-        this.layout = layout;
-        this.esae = esae;
-    }
-
-    Preset preset() {
-        return preset;
     }
 
     /** Every step up to the atlas and the report (those two are added by the command). */

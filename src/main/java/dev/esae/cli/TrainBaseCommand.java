@@ -29,7 +29,8 @@ final class TrainBaseCommand extends Subcommand {
     @Option(names = "--data", paramLabel = "DIR", required = true, description = "Dataset folder (from 'esae dataset').")
     Path data;
 
-    @Option(names = "--epochs", paramLabel = "E", defaultValue = "100", description = "Epochs in all (a resumed run continues to E). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "100", description = "Epochs in all (a resumed run continues to E). Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int epochs;
 
     @Mixin
@@ -40,9 +41,6 @@ final class TrainBaseCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        Options.requirePositive("--epochs", epochs);
-        optimizer.check();
-        run.check();
         ShapesDataset dataset = DatasetFiles.read(data);
         BaseModelConfig config = new BaseModelConfig(arch, epochs, optimizer.batch, optimizer.lr, root.seed, data.toString(), dataset.size(),
                 DatasetFiles.orientations(data).id());

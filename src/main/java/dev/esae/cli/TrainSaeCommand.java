@@ -41,7 +41,8 @@ final class TrainSaeCommand extends Subcommand {
     @Option(names = "--transform-cycle", description = "Use the fit with the cycle penalty (M_cycle) instead of M.")
     boolean transformCycle;
 
-    @Option(names = "--epochs", paramLabel = "E", defaultValue = "500", description = "Epochs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "500", description = "Epochs. Default: ${DEFAULT-VALUE}.",
+            converter = Options.PositiveInt.class)
     int epochs;
 
     @Mixin
@@ -62,9 +63,6 @@ final class TrainSaeCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        Options.requirePositive("--epochs", epochs);
-        optimizer.check();
-        run.check();
         if (kind.needsTransform() != (transform != null)) {
             throw new InputException(kind.needsTransform() ? "--transform DIR: the equivariant kind needs M (make it with 'esae fit-m')"
                     : "--transform: only the equivariant kind uses M");

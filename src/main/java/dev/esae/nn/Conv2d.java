@@ -11,16 +11,8 @@ import java.util.SplittableRandom;
  * {@code y [batch·positions, out] = im2col(x) W^T + b}, with {@code W [out, in, kh, kw]}
  * (PyTorch's layout) viewed as {@code [out, in·kh·kw]}.
  */
-public final class Conv2d extends AffineLayer {
-    private final ConvGeometry geometry;
+public final class Conv2d extends PatchLayer {
     private final int outChannels;
-    private final boolean inputGrad;
-    private final Tensor weight2d;
-    private final Tensor weightGrad2d;
-    private final Buffer cols;
-    private final Buffer output;
-    private final Buffer gradCols;
-    private final Buffer gradInput;
     private int lastBatch;
 
     /** A convolution of {@code inH × inW × inChannels} images with a square kernel. */
@@ -34,18 +26,9 @@ public final class Conv2d extends AffineLayer {
     private Conv2d(Backend backend, DType dtype, ConvGeometry geometry, int outChannels, boolean inputGrad,
             SplittableRandom rng) {
         super(backend, dtype, new int[] {outChannels, geometry.channels(), geometry.kernelH(), geometry.kernelW()},
-                outChannels, geometry.patchSize(), rng);
-        this.geometry = geometry;
+                outChannels, geometry.patchSize(), rng, geometry, inputGrad, outChannels, geometry.outPositions(),
+                geometry.outPositions() * outChannels, geometry.inputSize());
         this.outChannels = outChannels;
-        this.inputGrad = inputGrad;
-        int k = geometry.patchSize();
-        this.weight2d = weight.value().reshape(outChannels, k);
-        this.weightGrad2d = weight.grad().reshape(outChannels, k);
-        int positions = geometry.outPositions();
-        this.cols = buffer(positions * k);
-        this.output = buffer(positions * outChannels);
-        this.gradCols = buffer(positions * k);
-        this.gradInput = buffer(geometry.inputSize());
     }
 
     public ConvGeometry geometry() {

@@ -12,19 +12,11 @@ import java.util.SplittableRandom;
  * {@code [in, out·kh·kw]}, then {@code y = col2im(cols) + b}. The output is
  * {@code (inH - 1)·stride - 2·padding + kernel + outputPadding} on each side.
  */
-public final class ConvTranspose2d extends AffineLayer {
+public final class ConvTranspose2d extends PatchLayer {
     private final int inH;
     private final int inW;
     private final int inChannels;
     private final int outChannels;
-    private final ConvGeometry geometry;
-    private final boolean inputGrad;
-    private final Tensor weight2d;
-    private final Tensor weightGrad2d;
-    private final Buffer cols;
-    private final Buffer output;
-    private final Buffer gradCols;
-    private final Buffer gradInput;
     private Tensor lastInput;
 
     public ConvTranspose2d(Backend backend, DType dtype, int inH, int inW, int inChannels, int outChannels, int kernel,
@@ -41,21 +33,12 @@ public final class ConvTranspose2d extends AffineLayer {
             boolean inputGrad, SplittableRandom rng) {
         // PyTorch's fan-in: weight.size(1) * kernel area = out channels * kh * kw, the patch size.
         super(backend, dtype, new int[] {inChannels, geometry.channels(), geometry.kernelH(), geometry.kernelW()},
-                geometry.channels(), geometry.patchSize(), rng);
+                geometry.channels(), geometry.patchSize(), rng, geometry, inputGrad, inChannels, inH * inW, geometry.inputSize(),
+                inH * inW * inChannels);
         this.inH = inH;
         this.inW = inW;
         this.inChannels = inChannels;
         this.outChannels = geometry.channels();
-        this.geometry = geometry;
-        this.inputGrad = inputGrad;
-        int k = geometry.patchSize();
-        this.weight2d = weight.value().reshape(inChannels, k);
-        this.weightGrad2d = weight.grad().reshape(inChannels, k);
-        int positions = inH * inW;
-        this.cols = buffer(positions * k);
-        this.output = buffer(geometry.inputSize());
-        this.gradCols = buffer(positions * k);
-        this.gradInput = buffer(positions * inChannels);
     }
 
     /**

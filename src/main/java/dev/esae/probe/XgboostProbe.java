@@ -77,16 +77,8 @@ public final class XgboostProbe implements Probe {
         }
     }
 
-    /** A trained booster; {@link #close} frees its native memory. */
-    static final class TreesModel implements ProbeModel, AutoCloseable {
-        private final Booster booster;
-        private final int cols;
-
-        TreesModel(Booster booster, int cols) {
-            this.booster = booster;
-            this.cols = cols;
-        }
-
+    /** A trained booster on {@code cols} features; {@link #close} frees its native memory. */
+    record TreesModel(Booster booster, int cols) implements ProbeModel, AutoCloseable {
         @Override
         public boolean[] predict(Features x) {
             if (x.cols() != cols) {

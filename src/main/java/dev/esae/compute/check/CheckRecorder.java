@@ -39,6 +39,19 @@ final class CheckRecorder {
         return SelfTest.relativeError(got, ref);
     }
 
+    /** The largest difference over the largest of {@code scale} (the size of what was summed), keeping {@code got}. */
+    double err(float[] got, double[] ref, double[] scale) {
+        output = SelfTest.toDouble(got);
+        double maxDiff = 0;
+        double maxScale = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = Math.abs(got[i] - ref[i]);
+            maxDiff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(maxDiff, d);
+            maxScale = Math.max(maxScale, scale[i]);
+        }
+        return maxScale == 0 ? maxDiff : maxDiff / maxScale;
+    }
+
     /** The fraction of elements that differ bit for bit, keeping {@code got} as the check's output. */
     double same(float[] got, float[] ref) {
         output = SelfTest.toDouble(got);

@@ -29,79 +29,76 @@ final class CpuConvolution {
         return gatherMaps.computeIfAbsent(g, ConvGeometry::gatherMap);
     }
 
+    /** One image's work: its values start at {@code xo} in the images, its columns at {@code co}. */
+    @FunctionalInterface
+    private interface PerImage {
+        void run(int xo, int co);
+    }
+
+    /**
+     * Checks the operands and runs {@code body} for every image of the batch, images in parallel
+     * (each image's values and columns are touched by that image's work only).
+     */
+    private void eachImage(Tensor input, ConvGeometry g, Tensor cols, PerImage body) {
+        int batch = OpShapes.conv(input, g, cols);
+        int in = g.inputSize();
+        int per = gatherMap(g).length;
+        parallel.forRange(batch, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                body.run(b * in, b * per);
+            }
+        });
+    }
+
     /** {@link dev.esae.compute.Backend#im2col}. */
     void im2col(Tensor input, ConvGeometry g, Tensor cols) {
-        boolean f64 = isF64(input, cols);
-        int batch = OpShapes.conv(input, g, cols);
         int[] map = gatherMap(g);
-        int in = g.inputSize();
-        int per = map.length;
-        if (f64) {
+        if (isF64(input, cols)) {
             DoubleBuffer x = cpu(input).d();
             DoubleBuffer c = cpu(cols).d();
-            parallel.forRange(batch, 1, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    for (int j = 0; j < per; j++) {
-                        int src = map[j];
-                        c.put(b * per + j, src < 0 ? 0 : x.get(b * in + src));
-                    }
+            eachImage(input, g, cols, (xo, co) -> {
+                for (int j = 0; j < map.length; j++) {
+                    c.put(co + j, map[j] < 0 ? 0 : x.get(xo + map[j]));
                 }
             });
         } else {
             FloatBuffer x = cpu(input).f();
             FloatBuffer c = cpu(cols).f();
-            parallel.forRange(batch, 1, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    int xo = b * in;
-                    int co = b * per;
-                    for (int j = 0; j < per; j++) {
-                        int src = map[j];
-                        c.put(co + j, src < 0 ? 0f : x.get(xo + src));
-                    }
+            eachImage(input, g, cols, (xo, co) -> {
+                for (int j = 0; j < map.length; j++) {
+                    c.put(co + j, map[j] < 0 ? 0f : x.get(xo + map[j]));
                 }
             });
         }
     }
 
-    /** {@link dev.esae.compute.Backend#col2im}. */
+    /** {@link dev.esae.compute.Backend#col2im}: each image's pixels are zeroed, then its columns added where they came from. */
     void col2im(Tensor cols, ConvGeometry g, Tensor input) {
-        boolean f64 = isF64(input, cols);
-        int batch = OpShapes.conv(input, g, cols);
         int[] map = gatherMap(g);
         int in = g.inputSize();
-        int per = map.length;
-        // Each image's pixels are written by that image's rows only, so images run in parallel.
-        if (f64) {
+        if (isF64(input, cols)) {
             DoubleBuffer x = cpu(input).d();
             DoubleBuffer c = cpu(cols).d();
-            parallel.forRange(batch, 1, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    for (int i = 0; i < in; i++) {
-                        x.put(b * in + i, 0);
-                    }
-                    for (int j = 0; j < per; j++) {
-                        int dst = map[j];
-                        if (dst >= 0) {
-                            x.put(b * in + dst, x.get(b * in + dst) + c.get(b * per + j));
-                        }
+            eachImage(input, g, cols, (xo, co) -> {
+                for (int i = 0; i < in; i++) {
+                    x.put(xo + i, 0);
+                }
+                for (int j = 0; j < map.length; j++) {
+                    if (map[j] >= 0) {
+                        x.put(xo + map[j], x.get(xo + map[j]) + c.get(co + j));
                     }
                 }
             });
         } else {
             FloatBuffer x = cpu(input).f();
             FloatBuffer c = cpu(cols).f();
-            parallel.forRange(batch, 1, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    int xo = b * in;
-                    int co = b * per;
-                    for (int i = 0; i < in; i++) {
-                        x.put(xo + i, 0f);
-                    }
-                    for (int j = 0; j < per; j++) {
-                        int dst = map[j];
-                        if (dst >= 0) {
-                            x.put(xo + dst, x.get(xo + dst) + c.get(co + j));
-                        }
+            eachImage(input, g, cols, (xo, co) -> {
+                for (int i = 0; i < in; i++) {
+                    x.put(xo + i, 0f);
+                }
+                for (int j = 0; j < map.length; j++) {
+                    if (map[j] >= 0) {
+                        x.put(xo + map[j], x.get(xo + map[j]) + c.get(co + j));
                     }
                 }
             });

@@ -50,13 +50,27 @@ final class CpuSparseRows {
         }
     }
 
-    /** Checks {@code values, indices [B, K]}, {@code rows [L, D]} and returns {B, K, L, D}. */
-    private static int[] sparseShapes(Tensor values, Tensor indices, Tensor rows) {
-        int[] s = OpShapes.sparse(values, indices, rows);
-        typed(indices, DType.I32);
-        f32(values);
-        f32(rows);
-        return s;
+    /** A sparse op's {@code values, indices [B, K]} over {@code rows [L, D]}, checked, with a dense {@code [B, D]} operand. */
+    private record Sparse(int b, int k, int l, int d, FloatBuffer values, IntBuffer indices) {
+        static Sparse of(Tensor values, Tensor indices, Tensor rows, Tensor dense, String denseName) {
+            int[] s = OpShapes.sparse(values, indices, rows);
+            IntBuffer idx = typed(indices, DType.I32).i();
+            FloatBuffer v = f32(values).f();
+            f32(rows);
+            OpShapes.matrix(dense, s[0], s[3], denseName);
+            return new Sparse(s[0], s[1], s[2], s[3], v, idx);
+        }
+    }
+
+    /**
+     * A float32 matrix operand of a sparse op, both ways the loops read it: as floats (the scalar
+     * loops) and as bytes from its first element (the {@link VectorOps} loops).
+     */
+    private record Rows(FloatBuffer f, ByteBuffer bytes, int base) {
+        static Rows of(Tensor t) {
+            CpuTensor c = f32(t);
+            return new Rows(c.f(), c.b(), c.base);
+        }
     }
 
     private static int index(IntBuffer idx, int at, int limit) {
@@ -76,37 +90,30 @@ final class CpuSparseRows {
 
     /** {@link dev.esae.compute.Backend#sparseDecode}. */
     void sparseDecode(Tensor values, Tensor indices, Tensor rows, Tensor out) {
-        int[] s = sparseShapes(values, indices, rows);
-        int b = s[0];
-        int k = s[1];
-        int l = s[2];
-        int d = s[3];
-        OpShapes.matrix(out, b, d, "sparseDecode output");
-        FloatBuffer v = f32(values).f();
-        IntBuffer idx = cpu(indices).i();
-        FloatBuffer w = f32(rows).f();
-        FloatBuffer o = f32(out).f();
+        Sparse sp = Sparse.of(values, indices, rows, out, "sparseDecode output");
+        int k = sp.k();
+        int d = sp.d();
+        FloatBuffer v = sp.values();
+        IntBuffer idx = sp.indices();
+        Rows w = Rows.of(rows);
+        Rows o = Rows.of(out);
         boolean simd = VectorSupport.available();
-        ByteBuffer wBytes = cpu(rows).b();
-        ByteBuffer oBytes = cpu(out).b();
-        int wAt = cpu(rows).base;
-        int oAt = cpu(out).base;
-        parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
+        parallel.forRange(sp.b(), Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int ob = r * d;
                 for (int j = 0; j < d; j++) {
-                    o.put(ob + j, 0f);
+                    o.f().put(ob + j, 0f);
                 }
                 for (int q = 0; q < k; q++) {
                     float z = v.get(r * k + q);
                     if (z == 0f) {
                         continue;
                     }
-                    int wb = index(idx, r * k + q, l) * d;
+                    int wb = index(idx, r * k + q, sp.l()) * d;
                     if (simd) {
-                        VectorOps.axpyRow(oBytes, oAt + ob, wBytes, wAt + wb, z, d);
+                        VectorOps.axpyRow(o.bytes(), o.base() + ob, w.bytes(), w.base() + wb, z, d);
                     } else {
-                        axpyRow(o, ob, w, wb, z, d);
+                        axpyRow(o.f(), ob, w.f(), wb, z, d);
                     }
                 }
             }
@@ -115,21 +122,16 @@ final class CpuSparseRows {
 
     /** {@link dev.esae.compute.Backend#sparseOuterAccumulate}. */
     void sparseOuterAccumulate(Tensor values, Tensor indices, Tensor x, Tensor rowsGrad) {
-        int[] s = sparseShapes(values, indices, rowsGrad);
-        int b = s[0];
-        int k = s[1];
-        int l = s[2];
-        int d = s[3];
-        OpShapes.matrix(x, b, d, "sparseOuterAccumulate input");
-        FloatBuffer v = f32(values).f();
-        IntBuffer idx = cpu(indices).i();
-        FloatBuffer xb = f32(x).f();
-        FloatBuffer g = f32(rowsGrad).f();
+        Sparse sp = Sparse.of(values, indices, rowsGrad, x, "sparseOuterAccumulate input");
+        int b = sp.b();
+        int k = sp.k();
+        int l = sp.l();
+        int d = sp.d();
+        FloatBuffer v = sp.values();
+        IntBuffer idx = sp.indices();
+        Rows xr = Rows.of(x);
+        Rows g = Rows.of(rowsGrad);
         boolean simd = VectorSupport.available();
-        ByteBuffer xBytes = cpu(x).b();
-        ByteBuffer gBytes = cpu(rowsGrad).b();
-        int xAt = cpu(x).base;
-        int gAt = cpu(rowsGrad).base;
         for (int e = 0; e < b * k; e++) {
             index(idx, e, l);
         }
@@ -146,9 +148,9 @@ final class CpuSparseRows {
                     int gb = row * d;
                     int xo = r * d;
                     if (simd) {
-                        VectorOps.axpyRow(gBytes, gAt + gb, xBytes, xAt + xo, z, d);
+                        VectorOps.axpyRow(g.bytes(), g.base() + gb, xr.bytes(), xr.base() + xo, z, d);
                     } else {
-                        axpyRow(g, gb, xb, xo, z, d);
+                        axpyRow(g.f(), gb, xr.f(), xo, z, d);
                     }
                 }
             }
@@ -162,26 +164,22 @@ final class CpuSparseRows {
         int k = s[1];
         int l = s[2];
         int d = s[3];
-        FloatBuffer xb = f32(x).f();
         IntBuffer idx = typed(indices, DType.I32).i();
-        FloatBuffer w = f32(rows).f();
+        Rows xr = Rows.of(x);
+        Rows w = Rows.of(rows);
         FloatBuffer o = f32(out).f();
         boolean simd = VectorSupport.available();
-        ByteBuffer xBytes = cpu(x).b();
-        ByteBuffer wBytes = cpu(rows).b();
-        int xAt = cpu(x).base;
-        int wAt = cpu(rows).base;
         parallel.forRange(b, Math.max(1, ELEMENTWISE_GRAIN / (k * d)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 for (int q = 0; q < k; q++) {
                     int wb = index(idx, r * k + q, l) * d;
                     if (simd) {
-                        o.put(r * k + q, VectorOps.dotRow(xBytes, xAt + r * d, wBytes, wAt + wb, d));
+                        o.put(r * k + q, VectorOps.dotRow(xr.bytes(), xr.base() + r * d, w.bytes(), w.base() + wb, d));
                         continue;
                     }
                     double acc = 0;
                     for (int j = 0; j < d; j++) {
-                        acc += (double) xb.get(r * d + j) * w.get(wb + j);
+                        acc += (double) xr.f().get(r * d + j) * w.f().get(wb + j);
                     }
                     o.put(r * k + q, (float) acc);
                 }
