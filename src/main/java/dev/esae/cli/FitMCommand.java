@@ -7,8 +7,12 @@ import dev.esae.equivariance.ActivationSet;
 import dev.esae.equivariance.TransformFitReport;
 import dev.esae.equivariance.TransformFitting;
 import dev.esae.equivariance.TransformSolver;
+import dev.esae.io.Json;
+import dev.esae.io.SafeTensors;
+import dev.esae.train.Checkpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,32 +52,83 @@ final class FitMCommand extends Subcommand {
     OptimizerOptions optimizer;
 
     @Mixin
-    OutputOptions output;
+    RunOptions run;
+
+    @Option(names = "--overwrite", description = "Replace what --out already holds of this command's output (and start again).")
+    boolean overwrite;
 
     @Override
     public Integer call() throws IOException {
         if (!(cycleWeight >= 0) || !Float.isFinite(cycleWeight)) {
             throw new InputException("--cycle-weight: expected a finite number >= 0, got " + cycleWeight);
         }
-        Outputs.checkOutput(output.out, OutputKind.TRANSFORM, output.overwrite);
+        if (!run.resume) {
+            checkFresh();
+        }
         ActivationSet set = input.read();
-        Outputs.prepareFolder(output.out, "--out");
         List<Path> files = new ArrayList<>(List.of(input.acts));
         if (input.powers != null) {
             files.add(input.powers);
         }
         TransformFitting.Request request = new TransformFitting.Request(solver, epochs, optimizer.batch, optimizer.lr, iterations, cycleWeight,
                 root.seed, ActivationsInfo.orientations(input.acts), files);
+        if (run.resume) {
+            checkResume(request, set);
+        } else if (overwrite) {
+            // Only now that the inputs are read: a bad input leaves the folder as it was.
+            for (boolean cycle : new boolean[] {false, true}) {
+                Files.deleteIfExists(run.out.resolve(TransformFitting.checkpointName(cycle)));
+            }
+        }
+        Outputs.prepareFolder(run.out, "--out");
         try (Backend backend = root.openBackend().backend()) {
             PrintWriter err = spec.commandLine().getErr();
-            TransformFitReport r = TransformFitting.run(backend, set, request, output.out,
+            TransformFitReport r = TransformFitting.run(backend, set, request, run.out, run.resume, run.checkpointEvery,
                     label -> solver == TransformSolver.ADAM ? new ProgressBar(err, label) : ProgressBar.iterations(err, label));
             out().printf(Locale.ROOT, "fitted M by %s (d = %d, n = %d, %d inputs): R2 %.4f +- %.4f (identity %.4f, least squares %.4f), "
                     + "||M^n - I||_F/sqrt(d) = %.4f%s; wrote %s%n", solver.id(), r.d(), r.n(), r.inputs(), r.fitted().mean(), r.fitted().std(),
                     r.identity().mean(), r.lstsq().mean(), r.fitted().cycleError(), r.fittedCycle() == null ? ""
                             : String.format(Locale.ROOT, "; with the cycle penalty R2 %.4f, cycle error %.4f",
-                                    r.fittedCycle().score().mean(), r.fittedCycle().score().cycleError()), output.out);
+                                    r.fittedCycle().score().mean(), r.fittedCycle().score().cycleError()), run.out);
         }
         return ExitCodes.OK;
+    }
+
+    /** A new fit: what --out holds is replaced only with --overwrite, a fit in progress there too. */
+    private void checkFresh() {
+        Outputs.checkOutput(run.out, OutputKind.TRANSFORM, overwrite);
+        for (boolean cycle : new boolean[] {false, true}) {
+            Path state = run.out.resolve(TransformFitting.checkpointName(cycle));
+            if (Files.isRegularFile(state) && !overwrite) {
+                throw new InputException("--out " + run.out + ": holds a fit in progress (" + state.getFileName()
+                        + "); pass --resume to continue it, or --overwrite to start again");
+            }
+        }
+    }
+
+    /** A resumed fit: an Adam fit whose checkpoint in --out is of the same run. */
+    @SuppressWarnings("unchecked")
+    private void checkResume(TransformFitting.Request request, ActivationSet set) {
+        Path dir = run.out;
+        if (overwrite) {
+            throw new InputException("--resume and --overwrite: choose one (continue the fit in --out, or replace it)");
+        }
+        if (solver != TransformSolver.ADAM) {
+            throw new InputException("--resume: only an Adam fit keeps a checkpoint (L-BFGS runs in one go)");
+        }
+        Outputs.checkOutput(dir, OutputKind.TRANSFORM, true);
+        boolean any = false;
+        for (boolean cycle : cycleWeight > 0 ? new boolean[] {false, true} : new boolean[] {false}) {
+            String name = TransformFitting.checkpointName(cycle);
+            if (Checkpoint.exists(dir, name)) {
+                SafeTensors.verify(dir.resolve(name));
+                Checkpoint.requireSameRun(dir, Checkpoint.readConfig(dir, name),
+                        (java.util.Map<String, Object>) Json.untyped(TransformFitting.requested(request, set, cycle)), TransformFitting.RUN_KEYS);
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new InputException("--resume: --out " + dir + " holds no checkpoint of an Adam fit to continue");
+        }
     }
 }

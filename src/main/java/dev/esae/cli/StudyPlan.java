@@ -79,9 +79,9 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                         : List.of("--iterations", str(preset.fitIterations()));
                 List<String> args = new ArrayList<>(List.of("fit-m", "--solver", solver, "--acts", layout.acts(arch).toString()));
                 args.addAll(budget);
-                args.addAll(List.of("--out", t.toString(), "--overwrite"));
+                args.addAll(List.of("--out", t.toString()));
                 steps.add(new Step("fit-m", "fit-m " + solver + " " + arch, () -> fitBy(t, solver) && tensors(t.resolve("M.safetensors")),
-                        () -> esae.run(args)));
+                        () -> esae.run(fitArgs(t, solver, args))));
             }
         }
         for (String arch : ARCHS) {
@@ -144,6 +144,13 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
         }
         List<String> r = new ArrayList<>(args);
         r.add("--resume");
+        return r;
+    }
+
+    /** A killed Adam fit continues from its checkpoint; anything else in the folder is replaced. */
+    private static List<String> fitArgs(Path dir, String solver, List<String> args) {
+        List<String> r = new ArrayList<>(args);
+        r.add(solver.equals("adam") && dev.esae.train.Checkpoint.exists(dir) ? "--resume" : "--overwrite");
         return r;
     }
 

@@ -9,8 +9,10 @@ import dev.esae.train.EpochLoop;
 import dev.esae.train.Lbfgs;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
+import dev.esae.train.TrainingRun;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fits the matrix M with {@code M^p ψ(x) ≈ ψ(g^p x)} (SPEC §3), starting from the identity: by
@@ -29,7 +31,22 @@ public final class TransformFit {
 
     private TransformFit() {}
 
+    /** Fits M by Adam, writing nothing. */
     public static Result fit(Backend backend, ActivationSet acts, TransformConfig config, TrainingListener listener) {
+        try {
+            return fit(backend, acts, config, TrainingRun.NONE, listener);
+        } catch (java.io.IOException e) {
+            // TrainingRun.NONE writes nothing; EpochLoop only declares the exception for runs that do.
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Fits M by Adam from the identity, continuing what {@code run} restores (M is the parameter
+     * {@code "M"}) and handing it the state after each epoch.
+     */
+    public static Result fit(Backend backend, ActivationSet acts, TransformConfig config, TrainingRun run, TrainingListener listener)
+            throws java.io.IOException {
         int n = acts.order();
         int d = acts.dim();
         int count = acts.count();
@@ -60,12 +77,12 @@ public final class TransformFit {
                 }
                 adam.step();
             };
-            LossHistory history = EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, new LossHistory(count),
-                    listener, "fitting M", " (try a smaller --lr or --cycle-weight)", step, (h, epochRan) -> { });
+            Map<String, Parameter> params = Map.of("M", m);
+            LossHistory start = run.start(backend, params, adam, new LossHistory(count));
+            LossHistory history = EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, start, listener, "fitting M",
+                    " (try a smaller --lr or --cycle-weight)" + run.keptHint(), step,
+                    (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
             return new Result(backend.download(m.value()), history);
-        } catch (java.io.IOException e) {
-            // The epoch hook writes nothing here; EpochLoop only declares the exception for trainers that do.
-            throw new java.io.UncheckedIOException(e);
         } finally {
             owned.forEach(Tensor::close);
             if (cycle != null) {

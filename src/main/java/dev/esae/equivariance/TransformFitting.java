@@ -21,7 +21,8 @@ import java.util.function.Function;
  * {@code esae fit-m} as a library call: fits M by the chosen solver (and again with the cycle
  * penalty when asked), scores it beside the identity and closed-form least squares, and writes the
  * transform folder: {@code M.safetensors}, {@code r2.json} ({@link TransformFitReport}),
- * {@code r2.png}, and the plain fit's {@code loss.csv} and {@code timing.csv}.
+ * {@code r2.png}, and the plain fit's {@code loss.csv} and {@code timing.csv}. An Adam fit runs in
+ * a {@link RunFolder} (its checkpoint, resumable); the cycle fit's files are tagged {@code -cycle}.
  */
 public final class TransformFitting {
     private TransformFitting() {}
@@ -37,6 +38,28 @@ public final class TransformFitting {
     public record Request(TransformSolver solver, int epochs, int batch, float lr, int iterations, float cycleWeight, long seed,
             String orientations, List<Path> inputFiles) {}
 
+    /**
+     * What an Adam fit's checkpoint records of its run; a resumed fit must share {@link #RUN_KEYS} with it.
+     *
+     * @param epochsDone null in the config a resume is checked against
+     */
+    public record AdamRun(String solver, int epochs, int batch, double lr, long seed, double cycleWeight, int inputs, int n, int d,
+            Integer epochsDone, Double finalLoss) {}
+
+    /** The fields of {@link AdamRun} a resumed fit must share with its checkpoint. */
+    public static final List<String> RUN_KEYS = List.of("batch", "lr", "seed", "cycle_weight", "inputs", "n", "d");
+
+    /** The Adam fit's checkpoint name: the plain fit's, or with the cycle penalty the second's. */
+    public static String checkpointName(boolean cycle) {
+        return cycle ? "train-state-cycle.safetensors" : dev.esae.train.Checkpoint.FILE;
+    }
+
+    /** The config of the Adam fit of {@code r} (with the cycle penalty when {@code cycle}) that a resume is checked against. */
+    public static AdamRun requested(Request r, ActivationSet set, boolean cycle) {
+        return new AdamRun(r.solver().id(), r.epochs(), r.batch(), r.lr(), r.seed(), cycle ? r.cycleWeight() : 0, set.count(), set.order(),
+                set.dim(), null, null);
+    }
+
     /** A fit's M, its loss history and how it ran. */
     private record Fit(float[] m, LossHistory history, TransformFitReport.SolverRun run) {}
 
@@ -46,11 +69,23 @@ public final class TransformFitting {
      */
     public static TransformFitReport run(Backend backend, ActivationSet set, Request r, Path out,
             Function<String, TrainingListener> progress) throws IOException {
+        return run(backend, set, r, out, false, 1, progress);
+    }
+
+    /**
+     * As {@link #run(Backend, ActivationSet, Request, Path, Function)}; an Adam fit also keeps a
+     * checkpoint every {@code checkpointEvery} epochs ({@link RunFolder}: {@code train-state.safetensors},
+     * {@code train-state-cycle.safetensors} for the cycle fit, with {@code loss-cycle.csv}) and with
+     * {@code resume} continues from it.
+     */
+    public static TransformFitReport run(Backend backend, ActivationSet set, Request r, Path out, boolean resume, int checkpointEvery,
+            Function<String, TrainingListener> progress) throws IOException {
         int n = set.order();
         int d = set.dim();
         Provenance provenance = Provenance.of(backend, r.seed(), r.inputFiles());
-        Fit plain = fit(backend, set, r, 0f, progress);
-        Fit cyc = r.cycleWeight() > 0 ? fit(backend, set, r, r.cycleWeight(), progress) : null;
+        Fit plain = fit(backend, set, r, 0f, folder(set, r, out, false, resume, checkpointEvery), progress);
+        Fit cyc = r.cycleWeight() > 0 ? fit(backend, set, r, r.cycleWeight(), folder(set, r, out, true, resume, checkpointEvery), progress)
+                : null;
         float[] lstsq = LeastSquares.fit(set.orientation(0), set.orientation(1), set.count(), d);
         List<Integer> powers = new ArrayList<>();
         for (int p = 1; p < n; p++) {
@@ -67,17 +102,30 @@ public final class TransformFitting {
 
         TransformFiles.write(out, plain.m(), cyc == null ? null : cyc.m(), n, d);
         AtomicFiles.writeString(out.resolve(TransformFiles.REPORT), Json.pretty(report));
-        RunFolder.writeCsvs(out, plain.history(), r.solver().lossColumn());
+        if (r.solver() != TransformSolver.ADAM) {
+            // Adam's run folder writes these after every checkpoint; L-BFGS runs in one go.
+            RunFolder.writeCsvs(out, plain.history(), r.solver().lossColumn());
+        }
         chart(out, report);
         return report;
     }
 
+    /** The run folder of the Adam fit (plain, or with the cycle penalty): a checkpoint and its loss and timing CSVs. */
+    private static RunFolder folder(ActivationSet set, Request r, Path out, boolean cycle, boolean resume, int checkpointEvery) {
+        AdamRun requested = requested(r, set, cycle);
+        return new RunFolder(out, cycle ? "cycle" : "", resume, checkpointEvery, r.epochs(), TransformSolver.ADAM.lossColumn(),
+                h -> h == null ? requested : new AdamRun(requested.solver(), requested.epochs(), requested.batch(), requested.lr(),
+                        requested.seed(), requested.cycleWeight(), requested.inputs(), requested.n(), requested.d(), h.epochs(), h.last()),
+                RUN_KEYS, (dir, params, config, h) -> { });
+    }
+
     /** One fit by the chosen solver, with or without the cycle penalty. */
-    private static Fit fit(Backend backend, ActivationSet set, Request r, float weight, Function<String, TrainingListener> progress) {
+    private static Fit fit(Backend backend, ActivationSet set, Request r, float weight, RunFolder folder,
+            Function<String, TrainingListener> progress) throws IOException {
         String label = "fit-m " + r.solver().id() + (weight > 0 ? " cycle" : "");
         if (r.solver() == TransformSolver.ADAM) {
             TransformFit.Result f = TransformFit.fit(backend, set, new TransformConfig(r.epochs(), r.batch(), r.lr(), r.seed(), weight),
-                    progress.apply(label));
+                    folder, progress.apply(label));
             return new Fit(f.m(), f.history(), TransformFitReport.SolverRun.adam(r.epochs(), r.batch(), r.lr()));
         }
         TransformFit.LbfgsResult f = TransformFit.fitLbfgs(backend, set, r.iterations(), TransformFit.LBFGS_HISTORY_DEFAULT, weight,

@@ -34,7 +34,12 @@ public final class Checkpoint {
 
     /** The training config stored in the checkpoint of {@code dir} (to check a resume before any work). */
     public static Map<String, Object> readConfig(Path dir) {
-        Path file = dir.resolve(FILE);
+        return readConfig(dir, FILE);
+    }
+
+    /** The training config stored in the checkpoint {@code name} of {@code dir}. */
+    public static Map<String, Object> readConfig(Path dir, String name) {
+        Path file = dir.resolve(name);
         String json = SafeTensors.readMetadata(file).get("config");
         if (json == null) {
             throw new InputException(file + ": its metadata has no training config");
@@ -64,10 +69,21 @@ public final class Checkpoint {
 
     /** Whether {@code dir} holds a checkpoint. */
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(FILE));
+        return exists(dir, FILE);
+    }
+
+    /** Whether {@code dir} holds the checkpoint called {@code name} (a folder with two runs names the second's apart). */
+    public static boolean exists(Path dir, String name) {
+        return Files.isRegularFile(dir.resolve(name));
     }
 
     public static void write(Path dir, Backend backend, Map<String, Parameter> params, Adam adam, int epochsDone,
+            LossHistory history, Map<String, Object> config) throws IOException {
+        write(dir, FILE, backend, params, adam, epochsDone, history, config);
+    }
+
+    /** Writes the checkpoint {@code name} in {@code dir}. */
+    public static void write(Path dir, String name, Backend backend, Map<String, Parameter> params, Adam adam, int epochsDone,
             LossHistory history, Map<String, Object> config) throws IOException {
         Map<String, HostArray> tensors = new LinkedHashMap<>();
         List<Parameter> order = new ArrayList<>(params.values());
@@ -86,7 +102,7 @@ public final class Checkpoint {
         meta.put("adam_steps", Long.toString(adam.steps()));
         meta.put("history", history.toJson());
         meta.put("config", Json.write(config));
-        SafeTensors.write(dir.resolve(FILE), tensors, meta);
+        SafeTensors.write(dir.resolve(name), tensors, meta);
     }
 
     /**
@@ -94,7 +110,12 @@ public final class Checkpoint {
      * written) and returns its state.
      */
     public static State read(Path dir, Backend backend, Map<String, Parameter> params, Adam adam, int samplesPerEpoch) {
-        Path file = dir.resolve(FILE);
+        return read(dir, FILE, backend, params, adam, samplesPerEpoch);
+    }
+
+    /** {@link #read(Path, Backend, Map, Adam, int)} of the checkpoint {@code name}. */
+    public static State read(Path dir, String name, Backend backend, Map<String, Parameter> params, Adam adam, int samplesPerEpoch) {
+        Path file = dir.resolve(name);
         SafeTensors.Contents c = SafeTensors.read(file);
         List<Parameter> order = new ArrayList<>(params.values());
         for (Map.Entry<String, Parameter> e : params.entrySet()) {

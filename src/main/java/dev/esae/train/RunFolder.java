@@ -27,6 +27,7 @@ public final class RunFolder implements TrainingRun {
     }
 
     private final Path dir;
+    private final String tag;
     private final boolean resume;
     private final int checkpointEvery;
     private final int epochs;
@@ -47,10 +48,21 @@ public final class RunFolder implements TrainingRun {
      */
     public RunFolder(Path dir, boolean resume, int checkpointEvery, int epochs, String firstColumn, Function<LossHistory, Object> configAt,
             List<String> runKeys, Derived derived) {
+        this(dir, "", resume, checkpointEvery, epochs, firstColumn, configAt, runKeys, derived);
+    }
+
+    /**
+     * A run that shares its folder with another: {@code tag} names its files apart
+     * ({@code train-state-TAG.safetensors}, {@code loss-TAG.csv}, {@code timing-TAG.csv}; "" for the
+     * folder's main run).
+     */
+    public RunFolder(Path dir, String tag, boolean resume, int checkpointEvery, int epochs, String firstColumn,
+            Function<LossHistory, Object> configAt, List<String> runKeys, Derived derived) {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + checkpointEvery);
         }
         this.dir = Objects.requireNonNull(dir);
+        this.tag = tag;
         this.resume = resume;
         this.checkpointEvery = checkpointEvery;
         this.epochs = epochs;
@@ -66,12 +78,21 @@ public final class RunFolder implements TrainingRun {
         return dir;
     }
 
+    /** This run's checkpoint file name. */
+    public String checkpointName() {
+        return named("train-state", ".safetensors");
+    }
+
+    private String named(String base, String ext) {
+        return tag.isEmpty() ? base + ext : base + "-" + tag + ext;
+    }
+
     @Override
     public LossHistory start(Backend backend, Map<String, Parameter> params, Adam adam, LossHistory fresh) {
-        if (!resume || !Checkpoint.exists(dir)) {
+        if (!resume || !Checkpoint.exists(dir, checkpointName())) {
             return fresh;
         }
-        Checkpoint.State st = Checkpoint.read(dir, backend, params, adam, fresh.samplesPerEpoch());
+        Checkpoint.State st = Checkpoint.read(dir, checkpointName(), backend, params, adam, fresh.samplesPerEpoch());
         Checkpoint.requireSameRun(dir, st.config(), asMap(requested), runKeys);
         return st.history();
     }
@@ -84,10 +105,11 @@ public final class RunFolder implements TrainingRun {
         }
         Object config = configAt.apply(h);
         if (epochRan) {
-            Checkpoint.write(dir, backend, params, adam, h.epochs(), h, asMap(config));
+            Checkpoint.write(dir, checkpointName(), backend, params, adam, h.epochs(), h, asMap(config));
         }
         derived.write(dir, params, config, h);
-        writeCsvs(dir, h, firstColumn);
+        h.writeCsv(dir.resolve(named("loss", ".csv")), firstColumn);
+        h.writeTimingCsv(dir.resolve(named("timing", ".csv")));
     }
 
     /** loss.csv and timing.csv of a history (also for runs without a checkpoint, such as an L-BFGS fit). */

@@ -209,6 +209,40 @@ class CliTest {
     }
 
     @Test
+    void anAdamFitOfMResumesFromItsCheckpointToTheSameBytes() throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        float[] a = new float[40 * 4 * 6];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 40, 4, 6));
+        String f = acts.toString();
+        Path whole = dir.resolve("whole");
+        Path parts = dir.resolve("parts");
+        assertEquals(0, esae("fit-m", "--acts", f, "--epochs", "3", "--batch", "16", "--cycle-weight", "0.5", "--out", whole.toString()).code());
+        assertEquals(0, esae("fit-m", "--acts", f, "--epochs", "1", "--batch", "16", "--cycle-weight", "0.5", "--out", parts.toString()).code());
+        assertTrue(Files.isRegularFile(parts.resolve("train-state.safetensors")) && Files.isRegularFile(parts.resolve("train-state-cycle.safetensors")));
+        assertUserError(esae("fit-m", "--acts", f, "--epochs", "3", "--batch", "16", "--cycle-weight", "0.5", "--out", parts.toString()),
+                "already holds a fitted M");
+        assertUserError(esae("fit-m", "--acts", f, "--epochs", "3", "--batch", "8", "--cycle-weight", "0.5", "--out", parts.toString(), "--resume"),
+                "batch = 16");
+        assertUserError(esae("fit-m", "--acts", f, "--solver", "lbfgs", "--out", parts.toString(), "--resume"), "only an Adam fit keeps a checkpoint");
+        assertUserError(esae("fit-m", "--acts", f, "--out", parts.toString(), "--resume", "--overwrite"), "choose one");
+        assertUserError(esae("fit-m", "--acts", f, "--out", dir.resolve("empty").toString(), "--resume"), "holds no checkpoint");
+        Run resumed = esae("fit-m", "--acts", f, "--epochs", "3", "--batch", "16", "--cycle-weight", "0.5", "--out", parts.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        for (String file : new String[] {"M.safetensors", "r2.json", "loss.csv", "loss-cycle.csv", "train-state.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(whole.resolve(file)), Files.readAllBytes(parts.resolve(file)), file);
+        }
+        assertEquals(4, Files.readAllLines(parts.resolve("loss.csv")).size());
+        // --overwrite starts again: the replaced fit's checkpoints go with it.
+        assertEquals(0, esae("fit-m", "--acts", f, "--epochs", "1", "--batch", "16", "--out", parts.toString(), "--overwrite").code());
+        assertTrue(!Files.exists(parts.resolve("train-state-cycle.safetensors")));
+        assertEquals(2, Files.readAllLines(parts.resolve("loss.csv")).size());
+    }
+
+    @Test
     void fitMWritesItsReportAndRefusesBadActivations() throws IOException {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
         float[] a = new float[50 * 4 * 6];
