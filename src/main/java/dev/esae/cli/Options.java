@@ -1,5 +1,6 @@
 package dev.esae.cli;
 
+import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
@@ -14,16 +15,7 @@ final class Options {
     static final class PositiveInt implements CommandLine.ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            int v;
-            try {
-                v = Integer.parseInt(text.strip());
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("expected a positive whole number, got '" + text + "'");
-            }
-            if (v < 1) {
-                throw new CommandLine.TypeConversionException("expected a positive whole number, got " + v);
-            }
-            return v;
+            return positive(text, Integer::parseInt, "a positive whole number");
         }
     }
 
@@ -31,16 +23,20 @@ final class Options {
     static final class PositiveFloat implements CommandLine.ITypeConverter<Float> {
         @Override
         public Float convert(String text) {
-            float v;
-            try {
-                v = Float.parseFloat(text.strip());
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("expected a positive finite number, got '" + text + "'");
-            }
-            if (!(v > 0) || !Float.isFinite(v)) {
-                throw new CommandLine.TypeConversionException("expected a positive finite number, got " + v);
-            }
-            return v;
+            return positive(text, Float::parseFloat, "a positive finite number");
         }
+    }
+
+    private static <T extends Number> T positive(String text, Function<String, T> parse, String what) {
+        T v;
+        try {
+            v = parse.apply(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("expected " + what + ", got '" + text + "'");
+        }
+        if (!(v.doubleValue() > 0) || !Double.isFinite(v.doubleValue())) {
+            throw new CommandLine.TypeConversionException("expected " + what + ", got " + v);
+        }
+        return v;
     }
 }

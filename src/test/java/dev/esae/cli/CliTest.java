@@ -39,6 +39,18 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Standard normal activations [count, 4, d] from {@code seed}, written to {@code name} in the test folder. */
+    private Path gaussianActs(String name, long seed, int count, int d) throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float[] a = new float[count * 4 * d];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        Path acts = dir.resolve(name);
+        Npy.write(acts, HostArray.ofFloats(a, count, 4, d));
+        return acts;
+    }
+
     private static void assertUserError(Run r, String fragment) {
         assertEquals(ExitCodes.USAGE, r.code(), "exit code; stderr: " + r.err());
         String err = r.err().strip();
@@ -210,13 +222,7 @@ class CliTest {
 
     @Test
     void anAdamFitOfMResumesFromItsCheckpointToTheSameBytes() throws IOException {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
-        float[] a = new float[40 * 4 * 6];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rng.nextGaussian();
-        }
-        Path acts = dir.resolve("acts.npy");
-        Npy.write(acts, HostArray.ofFloats(a, 40, 4, 6));
+        Path acts = gaussianActs("acts.npy", 5, 40, 6);
         String f = acts.toString();
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
@@ -244,13 +250,8 @@ class CliTest {
 
     @Test
     void fitMWritesItsReportAndRefusesBadActivations() throws IOException {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
-        float[] a = new float[50 * 4 * 6];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rng.nextGaussian();
-        }
-        Path acts = dir.resolve("acts.npy");
-        Npy.write(acts, HostArray.ofFloats(a, 50, 4, 6));
+        Path acts = gaussianActs("acts.npy", 3, 50, 6);
+        float[] a = Npy.read(acts).toFloats();
         Path out = dir.resolve("m");
         Run r = esae("fit-m", "--acts", acts.toString(), "--epochs", "2", "--out", out.toString(), "--cycle-weight", "0.5");
         assertEquals(0, r.code(), r.err());
@@ -292,14 +293,8 @@ class CliTest {
 
     @Test
     void trainSaeWritesItsFolderResumesAndRefusesBadInput() throws Exception {
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
         int d = 8;
-        float[] a = new float[60 * 4 * d];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rng.nextGaussian();
-        }
-        Path acts = dir.resolve("acts.npy");
-        Npy.write(acts, HostArray.ofFloats(a, 60, 4, d));
+        Path acts = gaussianActs("acts.npy", 4, 60, d);
         Path out = dir.resolve("sae");
         Run r = esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -348,11 +343,7 @@ class CliTest {
         assertEquals(8L, dev.esae.io.Json.parseObject(Files.readString(dir.resolve("aux").resolve("cfg.json"))).get("auxk"));
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", f, "--transform", o, "--out", o), "only the equivariant kind uses M");
         Path m = dir.resolve("m");
-        float[] other = new float[30 * 4 * 5];
-        for (int i = 0; i < other.length; i++) {
-            other[i] = (float) rng.nextGaussian();
-        }
-        Npy.write(dir.resolve("acts5.npy"), HostArray.ofFloats(other, 30, 4, 5));
+        gaussianActs("acts5.npy", 40, 30, 5);
         assertEquals(0, esae("fit-m", "--acts", dir.resolve("acts5.npy").toString(), "--epochs", "1", "--out", m.toString()).code());
         assertUserError(esae("train-sae", "--kind", "equivariant", "--k", "4", "--acts", f, "--transform", m.toString(), "--out", o),
                 "M is 5x5 for n = 4, but");
