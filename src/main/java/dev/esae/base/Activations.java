@@ -4,7 +4,15 @@ import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import dev.esae.data.CyclicGroup;
+import dev.esae.data.DatasetFiles;
+import dev.esae.data.ShapesDataset;
+import dev.esae.io.HostArray;
+import dev.esae.io.Npy;
+import dev.esae.train.Provenance;
 import dev.esae.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * ψ of every image in every orientation: {@code [N, n, 256]}, where entry {@code [i, p]} is the
@@ -40,5 +48,24 @@ public final class Activations {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code esae activations} as a library call: ψ of every image of {@code dataset} (read from
+     * {@code dataDir}) in all four orientations through the base model in {@code modelDir}, written
+     * as float32 {@code [N, 4, 256]} to {@code out} with its {@link ActivationsInfo} beside it.
+     */
+    public static ActivationsInfo write(Backend backend, Path modelDir, Path dataDir, ShapesDataset dataset, Path out, long seed,
+            TrainingListener progress) throws IOException {
+        CyclicGroup group = CyclicGroup.C4;
+        try (Autoencoder ae = ModelFiles.load(backend, modelDir)) {
+            float[] acts = extract(backend, ae, dataset.imagesAsFloats(), group, progress);
+            Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
+            ActivationsInfo info = new ActivationsInfo(modelDir.toString(), ae.architecture().id(), dataDir.toString(),
+                    DatasetFiles.orientations(dataDir).id(), List.of(dataset.size(), group.order(), Autoencoder.LATENT),
+                    Provenance.of(backend, seed, List.of(modelDir.resolve(ModelFiles.WEIGHTS), dataDir)));
+            info.write(out);
+            return info;
+        }
     }
 }

@@ -2,15 +2,10 @@ package dev.esae.cli;
 
 import dev.esae.base.Activations;
 import dev.esae.base.ActivationsInfo;
-import dev.esae.base.Autoencoder;
 import dev.esae.base.ModelFiles;
 import dev.esae.compute.Backend;
-import dev.esae.data.CyclicGroup;
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.ShapesDataset;
-import dev.esae.io.HostArray;
-import dev.esae.io.Npy;
-import dev.esae.train.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,16 +34,11 @@ final class ActivationsCommand extends Subcommand {
         ShapesDataset dataset = DatasetFiles.read(input.data);
         Path parent = out.toAbsolutePath().getParent();
         Outputs.prepareFolder(parent, "--out");
-        CyclicGroup group = CyclicGroup.C4;
-        try (Backend backend = root.openBackend().backend(); Autoencoder ae = ModelFiles.load(backend, input.model)) {
-            float[] acts = Activations.extract(backend, ae, dataset.imagesAsFloats(), group,
+        try (Backend backend = root.openBackend().backend()) {
+            ActivationsInfo info = Activations.write(backend, input.model, input.data, dataset, out, root.seed,
                     new ProgressBar(spec.commandLine().getErr(), "activations"));
-            Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
-            new ActivationsInfo(input.model.toString(), ae.architecture().id(), input.data.toString(), DatasetFiles.orientations(input.data).id(),
-                    java.util.List.of(dataset.size(), group.order(), Autoencoder.LATENT),
-                    Provenance.of(backend, root.seed, java.util.List.of(input.model.resolve(ModelFiles.WEIGHTS), input.data))).write(out);
-            out().printf(Locale.ROOT, "wrote %s: float32[%d, %d, %d] (%s model)%n", out, dataset.size(), group.order(),
-                    Autoencoder.LATENT, ae.architecture().id());
+            out().printf(Locale.ROOT, "wrote %s: float32[%d, %d, %d] (%s model)%n", out, info.shape().get(0), info.shape().get(1),
+                    info.shape().get(2), info.arch());
         }
         return ExitCodes.OK;
     }

@@ -3,7 +3,6 @@ package dev.esae.cli;
 import dev.esae.InputException;
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.Orientations;
-import dev.esae.data.ShapeCatalog;
 import dev.esae.data.ShapesDataset;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,9 +41,7 @@ final class DatasetCommand extends Subcommand {
         Outputs.prepareOutput(output.out, OutputKind.DATASET, output.overwrite);
         long s = seed != null ? seed : root.seed;
         long t0 = System.nanoTime();
-        ShapeCatalog catalog = ShapeCatalog.draw();
-        ShapesDataset data = ShapesDataset.generate(n, s, catalog, orientation.orientations);
-        DatasetFiles.write(output.out, data, catalog, s);
+        ShapesDataset data = DatasetFiles.draw(output.out, n, s, orientation.orientations);
         double secs = (System.nanoTime() - t0) / 1e9;
         out().printf(Locale.ROOT,
                 "wrote %d %s images (%d distinct, seed %d) to %s: %s uint8[%d, 64, 64], %s int32[%d, 4, 2], %s, %s, %s (%.2f s)%n",

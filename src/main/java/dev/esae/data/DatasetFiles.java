@@ -29,6 +29,14 @@ public final class DatasetFiles {
 
     private DatasetFiles() {}
 
+    /** {@code esae dataset} as a library call: draws {@code n} images from {@code seed} and writes the folder {@code dir}. */
+    public static ShapesDataset draw(Path dir, int n, long seed, Orientations orientations) throws IOException {
+        ShapeCatalog catalog = ShapeCatalog.draw();
+        ShapesDataset data = ShapesDataset.generate(n, seed, catalog, orientations);
+        write(dir, data, catalog, seed);
+        return data;
+    }
+
     /** Writes all five files into {@code dir}, each atomically; {@code seed} is the draw's, for dataset.json. */
     public static void write(Path dir, ShapesDataset data, ShapeCatalog catalog, long seed) throws IOException {
         Npy.write(dir.resolve(IMAGES), data.imagesArray());
