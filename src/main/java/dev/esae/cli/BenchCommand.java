@@ -35,10 +35,19 @@ import picocli.CommandLine.Option;
             "On synthetic inputs, as the PyTorch peer makes them; prints one JSON line with the median epoch time,",
             "images_per_s and the GEMM GFLOP/s achieved."})
 final class BenchCommand extends Subcommand {
+    /** What {@code --stage} times: a base model, the fit of M, an SAE kind, or the backend's SGEMM. */
+    enum Stage {
+        MLP, CNN, FITM, TOPK, WIDE, TWOLAYER, INVARIANT, SGEMM;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     @Option(names = "--stage", paramLabel = "STAGE", required = true,
             description = {"mlp, cnn, fitm, topk, wide, twolayer or invariant;",
                 "or sgemm: the backend's dense SGEMM rate on 1024x1024 matrices, the FLOP limit the stages are compared with."})
-    String stage;
+    Stage stage;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (the same as the global --threads). Default: the global setting.")
     Integer threads;
@@ -60,16 +69,13 @@ final class BenchCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        Architecture arch = Architecture.fromId(stage);
-        SaeKind saeKind = SaeKind.fromId(stage);
-        if (arch == null && !stage.equals("fitm") && !stage.equals("sgemm") && (saeKind == null || saeKind == SaeKind.EQUIVARIANT)) {
-            throw new InputException("--stage: expected mlp, cnn, fitm, topk, wide, twolayer, invariant or sgemm, got '" + stage + "'");
-        }
+        Architecture arch = Architecture.fromId(stage.id());
+        SaeKind saeKind = SaeKind.fromId(stage.id());
         if (threads != null) {
             root.threads = threads;
             root.threads();
         }
-        if (stage.equals("sgemm")) {
+        if (stage == Stage.SGEMM) {
             return benchSgemm();
         }
         if (saeKind != null) {

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /**
  * The typed options that name one of a few choices ({@code --kind}, {@code --arch},
- * {@code --preset}, {@code --solver}, {@code --orientations}): picocli converts them by these
+ * {@code --preset}, {@code --solver}, {@code --orientations}, bench's {@code --stage}): picocli converts them by these
  * converters, case-insensitively, and a value that is none of them gets one line naming the option
  * and the choices (see {@link Main}).
  */
@@ -24,6 +24,7 @@ final class Choices {
         cl.registerConverter(Orientations.class, of(List.of(Orientations.values()), Orientations::id));
         cl.registerConverter(TransformSolver.class, of(List.of(TransformSolver.values()), TransformSolver::id));
         cl.registerConverter(Preset.class, of(Preset.ALL, Preset::name));
+        cl.registerConverter(BenchCommand.Stage.class, of(List.of(BenchCommand.Stage.values()), BenchCommand.Stage::id));
     }
 
     /** A converter to one of {@code values}, by {@code id} ignoring case. */
