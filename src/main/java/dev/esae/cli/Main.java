@@ -25,7 +25,15 @@ public final class Main {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        int mark = dev.esae.io.FolderLock.mark();
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("esae: " + outOfMemory());
+            return ExitCodes.USAGE;
+        } finally {
+            dev.esae.io.FolderLock.releaseTo(mark);
+        }
     }
 
     static CommandLine commandLine() {
@@ -49,6 +57,10 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            if (find(ex, OutOfMemoryError.class) != null) {
+                c.getErr().println("esae: " + outOfMemory());
+                return ExitCodes.USAGE;
+            }
             InputException input = findInputException(ex);
             if (input != null) {
                 c.getErr().println("esae: " + oneLine(input.getMessage()));
@@ -59,6 +71,20 @@ public final class Main {
             return ExitCodes.INTERNAL;
         });
         return cl;
+    }
+
+    private static String outOfMemory() {
+        return "out of memory (the JVM may use " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); give it more, e.g. "
+                + "JAVA_OPTS=-Xmx8g ./esae ..., or use smaller inputs";
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (type.isInstance(e)) {
+                return type.cast(e);
+            }
+        }
+        return null;
     }
 
     private static InputException findInputException(Throwable t) {

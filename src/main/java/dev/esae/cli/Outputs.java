@@ -97,6 +97,8 @@ final class Outputs {
         if (!Files.isWritable(dir)) {
             throw new InputException(option + " " + dir + ": the folder is not writable");
         }
+        // One writer per folder, until the command ends (Main releases it).
+        dev.esae.io.FolderLock.acquire(dir, option);
         try {
             // What a killed run was writing when it died: never a result, only litter.
             dev.esae.io.AtomicFiles.removeStale(dir);

@@ -58,7 +58,7 @@ final class ReproduceCommand extends Subcommand {
                 throw new InputException("--out " + out + ": holds a study with other settings (" + Json.write(saved)
                         + "); choose another folder");
             }
-        } else if (Files.isDirectory(out) && Files.list(out).findAny().isPresent()) {
+        } else if (Files.isDirectory(out) && holdsAnything(out)) {
             throw new InputException("--out " + out + ": is not empty and holds no esae study; choose another folder");
         }
         Outputs.prepareFolder(out, "--out");
@@ -117,6 +117,13 @@ final class ReproduceCommand extends Subcommand {
         out().printf(Locale.ROOT, "reproduce %s: %d step(s) run, %d skipped, %.1f s; report: %s, %s%n", preset.name(), ran,
                 steps.size() - ran, (System.nanoTime() - start) / 1e9, layout.reportMd(), layout.atlas());
         return ExitCodes.OK;
+    }
+
+    /** Whether {@code dir} holds anything but a lock file (left by an earlier run that stopped before its first file). */
+    private static boolean holdsAnything(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> !dev.esae.io.FolderLock.isLockFile(f));
+        }
     }
 
     private static boolean done(StudyPlan.Step s) {

@@ -1,5 +1,6 @@
 package dev.esae.io;
 
+import dev.esae.InputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -24,6 +25,14 @@ public final class AtomicFiles {
     private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
     private AtomicFiles() {}
+
+    /** The OS's reason ("No space left on device") rather than the path a FileSystemException repeats. */
+    private static String cause(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
 
     private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.(\\d+)-\\d+\\.tmp");
 
@@ -58,7 +67,11 @@ public final class AtomicFiles {
         write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** Writes whatever {@code writer} produces to {@code target} atomically. */
+    /**
+     * Writes whatever {@code writer} produces to {@code target} atomically. A write that fails (a
+     * full disk, a read-only file system, a quota, an I/O error) is an {@link InputException}
+     * naming the file and the cause: the target keeps its old content and no temporary is left.
+     */
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -80,9 +93,15 @@ public final class AtomicFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+        } catch (IOException e) {
+            throw new InputException(target + ": cannot be written (" + cause(e) + ")");
         } finally {
             if (!moved) {
-                Files.deleteIfExists(tmp);
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // Left for removeStale, which deletes a dead writer's temporaries.
+                }
             }
         }
     }

@@ -60,7 +60,7 @@ public record Provenance(String esaeVersion, String gitCommit, String backend, S
     }
 
     /**
-     * The SHA-256 of a file (a folder: of its regular files' names and bytes, in name order). A study
+     * The SHA-256 of a file (a folder: of its regular files' names and bytes, in name order, dot files left out). A study
      * hashes the same inputs many times; the hash is kept while the file's size and time are unchanged.
      */
     public static String sha256(Path file) {
@@ -68,7 +68,8 @@ public record Provenance(String esaeVersion, String gitCommit, String backend, S
             if (Files.isDirectory(file)) {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
                 try (var s = Files.list(file)) {
-                    for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                    // Dot files are a folder's lock and temporaries, not its content.
+                    for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList()) {
                         md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                         md.update(HexFormat.of().parseHex(sha256(f)));
                     }

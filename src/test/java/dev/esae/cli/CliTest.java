@@ -221,6 +221,33 @@ class CliTest {
     }
 
     @Test
+    void aFullDiskIsOneLineNamingTheFileAndLeavesNoTemporary() throws Exception {
+        // A real full file system where this machine lets the test mount one (root, a tmpfs); skipped elsewhere.
+        Path mnt = dir.resolve("small-fs");
+        Files.createDirectories(mnt);
+        boolean mounted;
+        try {
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString()).redirectErrorStream(true)
+                    .start();
+            mounted = mount.waitFor() == 0;
+        } catch (IOException e) {
+            mounted = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "cannot mount a small tmpfs here (not root, or no mount)");
+        try {
+            Path out = mnt.resolve("data");
+            Run r = esae("dataset", "--n", "600", "--out", out.toString());
+            assertUserError(r, out.resolve("images.npy") + ": cannot be written (No space left on device)");
+            try (var files = Files.list(out)) {
+                assertEquals(java.util.List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(),
+                        "no temporary is left behind");
+            }
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void anAdamFitOfMResumesFromItsCheckpointToTheSameBytes() throws IOException {
         Path acts = gaussianActs("acts.npy", 5, 40, 6);
         String f = acts.toString();

@@ -54,6 +54,38 @@ class CrashResumeTest {
     }
 
     /**
+     * Two runs into one folder: while a training child JVM holds the folder, a second writer gets
+     * one line naming the holder's process id and changes nothing; once the holder is killed (the
+     * OS drops its lock) the same command resumes.
+     */
+    @Test
+    void aSecondWriterIsRefusedWhileTheFirstTrainsInTheFolder() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, CliTest.esae("dataset", "--n", "200", "--out", data.toString()).code());
+        Path out = dir.resolve("busy");
+        List<String> args = List.of("train-base", "--arch", "cnn", "--data", data.toString(), "--epochs", "60", "--batch", "8");
+        Process child = childEsae(with(args, "--out", out.toString()), dir.resolve("child.log"));
+        try {
+            waitForEpochs(child, out, 1);
+            byte[] state = Files.readAllBytes(out.resolve(dev.esae.train.Checkpoint.FILE));
+            CliTest.Run second = CliTest.esae(with(args, "--out", out.toString(), "--resume"));
+            assertEquals(2, second.code(), second.err());
+            assertTrue(second.err().contains("--out " + out + ": another esae process (pid " + child.pid() + ") is writing to this folder"),
+                    second.err());
+            assertTrue(child.isAlive(), "the first run goes on");
+            CliTest.Run fresh = CliTest.esae(with(args, "--out", out.toString()));
+            assertEquals(2, fresh.code(), "without --resume it is refused too: " + fresh.err());
+            assertTrue(Files.readAllBytes(out.resolve(dev.esae.train.Checkpoint.FILE)).length >= state.length / 2, "the run's files are its own");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        CliTest.Run after = CliTest.esae("train-base", "--arch", "cnn", "--data", data.toString(), "--epochs", "2", "--batch", "8", "--out",
+                out.toString(), "--resume");
+        assertEquals(0, after.code(), after.err());
+    }
+
+    /**
      * A kill between the checkpoint and the files derived from it (weights, loss.csv) leaves a
      * checkpoint with every epoch done: the resume has no epoch left to run and must still write
      * those files, the same bytes as before.

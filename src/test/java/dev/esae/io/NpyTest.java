@@ -184,10 +184,11 @@ class NpyTest {
         Path target = dir.resolve("keep.npy");
         Npy.write(target, HostArray.ofInts(new int[] {1, 2, 3}, 3));
         byte[] before = Files.readAllBytes(target);
-        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+        dev.esae.InputException e = assertThrows(dev.esae.InputException.class, () -> AtomicFiles.write(target, out -> {
             out.write(new byte[1000]);
-            throw new IOException("simulated crash mid-write");
+            throw new IOException("No space left on device");
         }));
+        assertEquals(target + ": cannot be written (No space left on device)", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(target));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
