@@ -49,12 +49,22 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
-    /** Writes tensors (in the map's order) and metadata to {@code file} atomically. */
+    /** The metadata key prefix of a tensor's SHA-256 (hex of its bytes), written by esae and checked on every read. */
+    public static final String DIGEST = "esae.sha256.";
+
+    /**
+     * Writes tensors (in the map's order) and metadata to {@code file} atomically, with the SHA-256
+     * of each tensor's bytes in the metadata ({@link #DIGEST}), so a flipped byte is found on reading.
+     */
     public static void write(Path file, Map<String, HostArray> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) {
-            // Sorted, an order every JVM agrees on (Map.of's is salted per process).
-            header.put("__metadata__", new java.util.TreeMap<>(metadata));
+        // Sorted, an order every JVM agrees on (Map.of's is salted per process).
+        Map<String, String> meta = new java.util.TreeMap<>(metadata);
+        for (Map.Entry<String, HostArray> e : tensors.entrySet()) {
+            meta.put(DIGEST + e.getKey(), sha256(e.getValue().rawData()));
+        }
+        if (!meta.isEmpty()) {
+            header.put("__metadata__", meta);
         }
         long offset = 0;
         List<ByteBuffer> data = new ArrayList<>();
@@ -130,11 +140,29 @@ public final class SafeTensors {
                 throw bad(file, "its tensors cover " + covered + " bytes of the " + dataLen + " in the data section"
                         + " (overlapping tensors, or a truncated or padded file)");
             }
+            // Files from other tools carry no digest and load as they are.
+            for (Map.Entry<String, HostArray> e : tensors.entrySet()) {
+                String want = metadata.get(DIGEST + e.getKey());
+                if (want != null && !want.equals(sha256(e.getValue().rawData()))) {
+                    throw new InputException(file + ": tensor '" + e.getKey() + "' is corrupted (its bytes do not match the SHA-256 written "
+                            + "with it)");
+                }
+            }
             return new Contents(tensors, metadata);
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": file not found (expected a .safetensors file)");
         } catch (IOException e) {
             throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String sha256(ByteBuffer bytes) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(bytes.duplicate());
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

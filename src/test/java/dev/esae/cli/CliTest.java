@@ -351,6 +351,18 @@ class CliTest {
         assertEquals(3, Files.readAllLines(out.resolve("loss.csv")).size());
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "5", "--acts", acts.toString(), "--epochs", "3", "--out", out.toString(), "--resume"),
                 "k = 4");
+        // A checkpoint with one flipped byte is refused before any work, naming the tensor.
+        Path flipped = dir.resolve("sae-flipped");
+        Files.createDirectories(flipped);
+        for (String f : new String[] {"cfg.json", "sae_weights.safetensors", "train-state.safetensors", "loss.csv", "metrics.json"}) {
+            Files.copy(out.resolve(f), flipped.resolve(f));
+        }
+        byte[] state = Files.readAllBytes(flipped.resolve("train-state.safetensors"));
+        state[state.length - 100] ^= 0x01;
+        Files.write(flipped.resolve("train-state.safetensors"), state);
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "3", "--out", flipped.toString(),
+                "--resume"), "train-state.safetensors: tensor '");
+        assertTrue(Files.readString(flipped.resolve("loss.csv")).equals(Files.readString(out.resolve("loss.csv"))), "nothing was rewritten");
 
         String o = dir.resolve("bad").toString();
         String f = acts.toString();

@@ -34,6 +34,24 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aFlippedByteInAnyTensorIsFoundAndNamed() throws IOException {
+        Path f = dir.resolve("state.safetensors");
+        SafeTensors.write(f, sample(), Map.of("format", "pt"));
+        byte[] good = Files.readAllBytes(f);
+        long headerLen = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        Map<String, Object> header = Json.parseObject(new String(good, 8, (int) headerLen, java.nio.charset.StandardCharsets.UTF_8).strip());
+        for (String name : List.of("W_enc", "b", "idx", "steps", "mask")) {
+            // The last byte of the tensor's own bytes.
+            long end = (Long) ((List<?>) ((Map<?, ?>) header.get(name)).get("data_offsets")).get(1);
+            byte[] bad = good.clone();
+            bad[(int) (8 + headerLen + end - 1)] ^= 0x10;
+            Files.write(f, bad);
+            dev.esae.InputException e = assertThrows(dev.esae.InputException.class, () -> SafeTensors.read(f));
+            assertEquals(f + ": tensor '" + name + "' is corrupted (its bytes do not match the SHA-256 written with it)", e.getMessage());
+        }
+    }
+
+    @Test
     void roundTripsEveryTypeAndTheMetadata() throws IOException {
         Path f = dir.resolve("m.safetensors");
         SafeTensors.write(f, sample(), Map.of("format", "pt", "arch", "mlp"));
