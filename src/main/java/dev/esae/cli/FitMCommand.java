@@ -73,7 +73,7 @@ final class FitMCommand extends Subcommand {
         TransformFitting.Request request = new TransformFitting.Request(solver, epochs, optimizer.batch, optimizer.lr, iterations, cycleWeight,
                 root.seed, ActivationsInfo.orientations(input.acts), files);
         if (run.resume) {
-            checkResume(request, set);
+            checkResume(request, set, files);
         } else if (overwrite) {
             // Only now that the inputs are read: a bad input leaves the folder as it was.
             for (boolean cycle : new boolean[] {false, true}) {
@@ -108,7 +108,7 @@ final class FitMCommand extends Subcommand {
 
     /** A resumed fit: an Adam fit whose checkpoint in --out is of the same run. */
     @SuppressWarnings("unchecked")
-    private void checkResume(TransformFitting.Request request, ActivationSet set) {
+    private void checkResume(TransformFitting.Request request, ActivationSet set, List<Path> files) {
         Path dir = run.out;
         if (overwrite) {
             throw new InputException("--resume and --overwrite: choose one (continue the fit in --out, or replace it)");
@@ -122,8 +122,10 @@ final class FitMCommand extends Subcommand {
             String name = TransformFitting.checkpointName(cycle);
             if (Checkpoint.exists(dir, name)) {
                 SafeTensors.verify(dir.resolve(name));
-                Checkpoint.requireSameRun(dir, Checkpoint.readConfig(dir, name),
-                        (java.util.Map<String, Object>) Json.untyped(TransformFitting.requested(request, set, cycle)), TransformFitting.RUN_KEYS);
+                java.util.Map<String, Object> saved = Checkpoint.readConfig(dir, name);
+                Checkpoint.requireSameRun(dir, saved, (java.util.Map<String, Object>) Json.untyped(TransformFitting.requested(request, set, cycle)),
+                        TransformFitting.RUN_KEYS);
+                Checkpoint.requireSameInputs(dir, saved, files);
                 any = true;
             }
         }

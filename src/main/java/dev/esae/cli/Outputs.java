@@ -15,7 +15,8 @@ final class Outputs {
      * {@code requested} (the config it would write); both are checked before any work.
      */
     @SuppressWarnings("unchecked")
-    static void prepareRun(Path dir, OutputKind kind, boolean resume, Object requestedConfig, java.util.List<String> keys) {
+    static void prepareRun(Path dir, OutputKind kind, boolean resume, Object requestedConfig, java.util.List<String> keys,
+            java.util.List<Path> inputs) {
         java.util.Map<String, Object> requested = (java.util.Map<String, Object>) dev.esae.io.Json.untyped(requestedConfig);
         refuseOtherKinds(dir, kind);
         boolean exists = dev.esae.train.Checkpoint.exists(dir);
@@ -25,7 +26,9 @@ final class Outputs {
         }
         if (exists) {
             dev.esae.io.SafeTensors.verify(dir.resolve(dev.esae.train.Checkpoint.FILE));
-            dev.esae.train.Checkpoint.requireSameRun(dir, dev.esae.train.Checkpoint.readConfig(dir), requested, keys);
+            java.util.Map<String, Object> saved = dev.esae.train.Checkpoint.readConfig(dir);
+            dev.esae.train.Checkpoint.requireSameRun(dir, saved, requested, keys);
+            dev.esae.train.Checkpoint.requireSameInputs(dir, saved, inputs);
         } else {
             String own = kind.markerIn(dir);
             if (own != null) {

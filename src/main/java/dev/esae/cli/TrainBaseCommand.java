@@ -44,7 +44,8 @@ final class TrainBaseCommand extends Subcommand {
         ShapesDataset dataset = DatasetFiles.read(data);
         BaseModelConfig config = new BaseModelConfig(arch, epochs, optimizer.batch, optimizer.lr, root.seed, data.toString(), dataset.size(),
                 DatasetFiles.orientations(data).id());
-        Outputs.prepareRun(run.out, OutputKind.BASE_MODEL, run.resume, BaseTraining.requested(config), BaseTrainer.RUN_KEYS);
+        Outputs.prepareRun(run.out, OutputKind.BASE_MODEL, run.resume, BaseTraining.requested(config), BaseTrainer.RUN_KEYS,
+                java.util.List.of(data));
         try (Backend backend = root.openBackend().backend()) {
             LossHistory h = BaseTraining.run(backend, config, dataset.imagesAsFloats(), java.util.List.of(data), run.out, run.resume, run.checkpointEvery,
                     new ProgressBar(spec.commandLine().getErr(), "train-base " + arch.id()));

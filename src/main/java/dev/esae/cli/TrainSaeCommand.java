@@ -103,7 +103,7 @@ final class TrainSaeCommand extends Subcommand {
             files.add(transform.resolve(TransformFiles.WEIGHTS));
         }
         SaeTraining.Request request = SaeTraining.Request.of(kind, k, set, training, m, unknownP, files);
-        Outputs.prepareRun(run.out, OutputKind.SAE, run.resume, request.config(), SaeTrainer.RUN_KEYS);
+        Outputs.prepareRun(run.out, OutputKind.SAE, run.resume, request.config(), SaeTrainer.RUN_KEYS, files);
         try (Backend backend = root.openBackend().backend()) {
             SaeTraining.Outcome o = SaeTraining.run(backend, request, run.out, run.resume, run.checkpointEvery,
                     new ProgressBar(spec.commandLine().getErr(), "train-sae " + kind.id() + " k=" + k));

@@ -44,7 +44,7 @@ public final class TransformFitting {
      * @param epochsDone null in the config a resume is checked against
      */
     public record AdamRun(String solver, int epochs, int batch, double lr, long seed, double cycleWeight, int inputs, int n, int d,
-            Integer epochsDone, Double finalLoss) {}
+            Integer epochsDone, Double finalLoss, Provenance provenance) {}
 
     /** The fields of {@link AdamRun} a resumed fit must share with its checkpoint. */
     public static final List<String> RUN_KEYS = List.of("batch", "lr", "seed", "cycle_weight", "inputs", "n", "d");
@@ -57,7 +57,7 @@ public final class TransformFitting {
     /** The config of the Adam fit of {@code r} (with the cycle penalty when {@code cycle}) that a resume is checked against. */
     public static AdamRun requested(Request r, ActivationSet set, boolean cycle) {
         return new AdamRun(r.solver().id(), r.epochs(), r.batch(), r.lr(), r.seed(), cycle ? r.cycleWeight() : 0, set.count(), set.order(),
-                set.dim(), null, null);
+                set.dim(), null, null, null);
     }
 
     /** A fit's M, its loss history and how it ran. */
@@ -83,9 +83,9 @@ public final class TransformFitting {
         int n = set.order();
         int d = set.dim();
         Provenance provenance = Provenance.of(backend, r.seed(), r.inputFiles());
-        Fit plain = fit(backend, set, r, 0f, folder(set, r, out, false, resume, checkpointEvery), progress);
-        Fit cyc = r.cycleWeight() > 0 ? fit(backend, set, r, r.cycleWeight(), folder(set, r, out, true, resume, checkpointEvery), progress)
-                : null;
+        Fit plain = fit(backend, set, r, 0f, folder(set, r, out, false, resume, checkpointEvery, provenance), progress);
+        Fit cyc = r.cycleWeight() > 0
+                ? fit(backend, set, r, r.cycleWeight(), folder(set, r, out, true, resume, checkpointEvery, provenance), progress) : null;
         float[] lstsq = LeastSquares.fit(set.orientation(0), set.orientation(1), set.count(), d);
         List<Integer> powers = new ArrayList<>();
         for (int p = 1; p < n; p++) {
@@ -111,11 +111,13 @@ public final class TransformFitting {
     }
 
     /** The run folder of the Adam fit (plain, or with the cycle penalty): a checkpoint and its loss and timing CSVs. */
-    private static RunFolder folder(ActivationSet set, Request r, Path out, boolean cycle, boolean resume, int checkpointEvery) {
+    private static RunFolder folder(ActivationSet set, Request r, Path out, boolean cycle, boolean resume, int checkpointEvery,
+            Provenance provenance) {
         AdamRun requested = requested(r, set, cycle);
         return new RunFolder(out, cycle ? "cycle" : "", resume, checkpointEvery, r.epochs(), TransformSolver.ADAM.lossColumn(),
                 h -> h == null ? requested : new AdamRun(requested.solver(), requested.epochs(), requested.batch(), requested.lr(),
-                        requested.seed(), requested.cycleWeight(), requested.inputs(), requested.n(), requested.d(), h.epochs(), h.last()),
+                        requested.seed(), requested.cycleWeight(), requested.inputs(), requested.n(), requested.d(), h.epochs(), h.last(),
+                        provenance),
                 RUN_KEYS, (dir, params, config, h) -> { });
     }
 

@@ -67,6 +67,26 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * A checkpoint may only be resumed on the inputs it was trained on: when its config records
+     * their SHA-256 ({@code provenance.inputs}, in the order given), each of {@code inputs} must
+     * hash the same. An input swapped for another of the same shape is caught here, not trained on.
+     * Checkpoints without a record (older esae) are not checked.
+     */
+    public static void requireSameInputs(Path dir, Map<String, Object> saved, List<Path> inputs) {
+        if (!(saved.get("provenance") instanceof Map<?, ?> p) || !(p.get("inputs") instanceof Map<?, ?> recorded)
+                || recorded.size() != inputs.size()) {
+            return;
+        }
+        List<Object> was = new ArrayList<>(recorded.values());
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!Provenance.sha256(inputs.get(i)).equals(was.get(i))) {
+                throw new InputException("--resume: " + inputs.get(i) + " is not the input the checkpoint in " + dir + " was trained on"
+                        + " (its SHA-256 differs); resume with the same inputs, or use another --out folder");
+            }
+        }
+    }
+
     /** Whether {@code dir} holds a checkpoint. */
     public static boolean exists(Path dir) {
         return exists(dir, FILE);

@@ -248,6 +248,23 @@ class CliTest {
     }
 
     @Test
+    void aResumeOnAnotherDatasetOfTheSameSizeIsRefused() throws IOException {
+        Path data = dir.resolve("data");
+        Path model = dir.resolve("model");
+        assertEquals(0, esae("dataset", "--n", "24", "--seed", "1", "--out", data.toString()).code());
+        String[] base = {"train-base", "--arch", "mlp", "--data", data.toString(), "--epochs", "1", "--batch", "8", "--out", model.toString()};
+        assertEquals(0, esae(base).code());
+        assertEquals(0, esae("dataset", "--n", "24", "--seed", "2", "--out", data.toString(), "--overwrite").code());
+        java.util.List<String> resume = new java.util.ArrayList<>(java.util.List.of(base));
+        resume.set(6, "2");
+        resume.add("--resume");
+        assertUserError(esae(resume.toArray(String[]::new)), "--resume: " + data + " is not the input the checkpoint in " + model + " was trained on");
+        assertEquals(0, esae("dataset", "--n", "24", "--seed", "1", "--out", data.toString(), "--overwrite").code());
+        Run same = esae(resume.toArray(String[]::new));
+        assertEquals(0, same.code(), "the same images again: the resume goes on; " + same.err());
+    }
+
+    @Test
     void anAdamFitOfMResumesFromItsCheckpointToTheSameBytes() throws IOException {
         Path acts = gaussianActs("acts.npy", 5, 40, 6);
         String f = acts.toString();
@@ -351,6 +368,12 @@ class CliTest {
         assertEquals(3, Files.readAllLines(out.resolve("loss.csv")).size());
         assertUserError(esae("train-sae", "--kind", "topk", "--k", "5", "--acts", acts.toString(), "--epochs", "3", "--out", out.toString(), "--resume"),
                 "k = 4");
+        // Other activations of the same shape at the same path: the resume is refused, naming the file.
+        byte[] original = Files.readAllBytes(acts);
+        gaussianActs("acts.npy", 99, 60, d);
+        assertUserError(esae("train-sae", "--kind", "topk", "--k", "4", "--acts", acts.toString(), "--epochs", "3", "--out", out.toString(), "--resume"),
+                "--resume: " + acts + " is not the input the checkpoint in " + out + " was trained on (its SHA-256 differs)");
+        Files.write(acts, original);
         // A checkpoint with one flipped byte is refused before any work, naming the tensor.
         Path flipped = dir.resolve("sae-flipped");
         Files.createDirectories(flipped);
