@@ -1,6 +1,5 @@
 package dev.esae.base;
 
-import dev.esae.InputException;
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
@@ -85,7 +84,7 @@ public final class BaseTrainer {
                 adam.step();
                 backend.axpy(1f, loss, lossSum);
             };
-            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training", run.keptHint(), step,
+            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training", run::keptHint, step,
                     (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
             return new Trained(model, history);
         } catch (IOException | RuntimeException e) {

@@ -2,10 +2,8 @@ package dev.esae.cli;
 
 import dev.esae.InputException;
 import dev.esae.data.DatasetFiles;
-import dev.esae.data.Orientations;
 import dev.esae.data.ShapesDataset;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

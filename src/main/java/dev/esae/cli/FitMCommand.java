@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
             "From the identity, by Adam through every power (--solver adam, the paper's procedure) or by full-batch",
             "L-BFGS on the same loss (--solver lbfgs). Writes M.safetensors, r2.json (R2 per p for the fit, the",
             "identity and closed-form least squares), r2.png and loss.csv. --cycle-weight W also fits with a",
-            "penalty W*||M^n - I||^2/d, reported beside it."})
+            "penalty W*||M^n - I||^2/d, reported beside it. An Adam fit keeps a checkpoint (train-state.safetensors) that",
+            "--resume continues."})
 final class FitMCommand extends Subcommand {
     @Mixin
     ActivationsInput input;
@@ -74,14 +75,17 @@ final class FitMCommand extends Subcommand {
                 root.seed, ActivationsInfo.orientations(input.acts), files);
         if (run.resume) {
             checkResume(request, set, files);
-        } else if (overwrite) {
-            // Only now that the inputs are read: a bad input leaves the folder as it was.
-            for (boolean cycle : new boolean[] {false, true}) {
-                Files.deleteIfExists(run.out.resolve(TransformFitting.checkpointName(cycle)));
-            }
         }
         Outputs.prepareFolder(run.out, "--out");
         try (Backend backend = root.openBackend().backend()) {
+            if (!run.resume && overwrite) {
+                // Only now that the inputs are read and the backend is open: a bad input or a missing
+                // device leaves the folder as it was. The replaced fit's checkpoints and cycle files go.
+                for (String f : new String[] {TransformFitting.checkpointName(false), TransformFitting.checkpointName(true), "loss-cycle.csv",
+                    "timing-cycle.csv"}) {
+                    Files.deleteIfExists(run.out.resolve(f));
+                }
+            }
             PrintWriter err = spec.commandLine().getErr();
             TransformFitReport r = TransformFitting.run(backend, set, request, run.out, run.resume, run.checkpointEvery,
                     label -> solver == TransformSolver.ADAM ? new ProgressBar(err, label) : ProgressBar.iterations(err, label));

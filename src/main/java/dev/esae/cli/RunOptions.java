@@ -3,7 +3,7 @@ package dev.esae.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options of a command that trains into a run folder (train-base, train-sae): where, whether to resume, how often to save. */
+/** The options of a command that trains into a run folder (train-base, train-sae, fit-m): where, whether to resume, how often to save. */
 final class RunOptions {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
     Path out;

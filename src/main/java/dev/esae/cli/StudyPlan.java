@@ -175,7 +175,11 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
     /** Whether the SAE in {@code dir} was trained with the M of {@code transform} (its cfg.json says so). */
     static boolean trainedWith(Path dir, Path transform) {
         Path cfg = dir.resolve(SaeFiles.CONFIG);
-        return Files.isRegularFile(cfg) && (transform + " (M)").equals(Json.read(cfg, SaeConfig.class, "an SAE config").transform());
+        try {
+            return Files.isRegularFile(cfg) && (transform + " (M)").equals(Json.read(cfg, SaeConfig.class, "an SAE config").transform());
+        } catch (InputException e) {
+            return false;  // unreadable: the step runs again
+        }
     }
 
     /** Whether {@code dir} holds a fit of M by {@code solver} (its r2.json says so). */
@@ -184,8 +188,12 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
         if (!Files.isRegularFile(file)) {
             return false;
         }
-        TransformFitReport.Summary r = Json.read(file, TransformFitReport.Summary.class, "a transform fit's report");
-        return r.fitted() != null && solver.equals(r.solver());
+        try {
+            TransformFitReport.Summary r = Json.read(file, TransformFitReport.Summary.class, "a transform fit's report");
+            return r.fitted() != null && solver.equals(r.solver());
+        } catch (InputException e) {
+            return false;  // unreadable: the step runs again
+        }
     }
 
     static boolean activations(Path file, int count) {

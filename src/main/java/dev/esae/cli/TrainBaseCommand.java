@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train-base",
         description = {"Train a base autoencoder (MLP or CNN).",
             "The paper's Table 1 models on a dataset folder: MSE, Adam, each batch rotated by a random power of g.",
-            "Writes model.safetensors, config.json, loss.csv and a checkpoint after every epoch, and",
+            "Writes model.safetensors, config.json, loss.csv and a checkpoint every --checkpoint-every epochs, and",
             "reconstructions.png at the end."})
 final class TrainBaseCommand extends Subcommand {
     @Option(names = "--arch", paramLabel = "mlp|cnn", required = true, description = "Architecture.")

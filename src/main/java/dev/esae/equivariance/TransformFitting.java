@@ -65,15 +65,7 @@ public final class TransformFitting {
 
     /**
      * Fits and writes into {@code out} (made and checked by the caller); {@code progress} gives
-     * each fit its listener, by label.
-     */
-    public static TransformFitReport run(Backend backend, ActivationSet set, Request r, Path out,
-            Function<String, TrainingListener> progress) throws IOException {
-        return run(backend, set, r, out, false, 1, progress);
-    }
-
-    /**
-     * As {@link #run(Backend, ActivationSet, Request, Path, Function)}; an Adam fit also keeps a
+     * each fit its listener, by label. An Adam fit also keeps a
      * checkpoint every {@code checkpointEvery} epochs ({@link RunFolder}: {@code train-state.safetensors},
      * {@code train-state-cycle.safetensors} for the cycle fit, with {@code loss-cycle.csv}) and with
      * {@code resume} continues from it.

@@ -44,6 +44,8 @@ public final class Json {
             // Files carry more than one reader needs (SAELens's fields, provenance).
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
+            // A string where a number belongs ("k": "2") is an error, as a number where a string belongs is.
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
     private Json() {}
@@ -143,9 +145,17 @@ public final class Json {
     }
 
     private static String message(JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
+        String where = e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return "JSON: " + e.getOriginalMessage().lines().findFirst().orElse("malformed") + where;
+        String field = "";
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            String name = m.getPath().get(m.getPath().size() - 1).getFieldName();
+            field = name == null ? "" : "\"" + name + "\": ";
+        }
+        // Jackson's first sentence; its advice on coercion configs is for library users, not for a file's reader.
+        String what = e.getOriginalMessage().lines().findFirst().orElse("malformed");
+        int advice = what.indexOf(" (but could if");
+        return "JSON: " + field + (advice < 0 ? what : what.substring(0, advice)) + where;
     }
 
     private static Object plain(JsonNode n) {

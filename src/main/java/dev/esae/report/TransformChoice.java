@@ -3,8 +3,6 @@ package dev.esae.report;
 import dev.esae.InputException;
 import dev.esae.equivariance.TransformFitReport;
 import dev.esae.io.Json;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

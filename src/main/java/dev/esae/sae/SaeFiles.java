@@ -10,7 +10,6 @@ import dev.esae.io.Json;
 import dev.esae.io.SafeTensors;
 import dev.esae.nn.Parameter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

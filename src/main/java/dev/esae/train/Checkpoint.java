@@ -97,11 +97,6 @@ public final class Checkpoint {
         return Files.isRegularFile(dir.resolve(name));
     }
 
-    public static void write(Path dir, Backend backend, Map<String, Parameter> params, Adam adam, int epochsDone,
-            LossHistory history, Map<String, Object> config) throws IOException {
-        write(dir, FILE, backend, params, adam, epochsDone, history, config);
-    }
-
     /** Writes the checkpoint {@code name} in {@code dir}. */
     public static void write(Path dir, String name, Backend backend, Map<String, Parameter> params, Adam adam, int epochsDone,
             LossHistory history, Map<String, Object> config) throws IOException {
@@ -126,14 +121,9 @@ public final class Checkpoint {
     }
 
     /**
-     * Loads a checkpoint into {@code params} and {@code adam} (created the same way as when it was
-     * written) and returns its state.
+     * Loads the checkpoint {@code name} of {@code dir} into {@code params} and {@code adam} (created
+     * the same way as when it was written) and returns its state.
      */
-    public static State read(Path dir, Backend backend, Map<String, Parameter> params, Adam adam, int samplesPerEpoch) {
-        return read(dir, FILE, backend, params, adam, samplesPerEpoch);
-    }
-
-    /** {@link #read(Path, Backend, Map, Adam, int)} of the checkpoint {@code name}. */
     public static State read(Path dir, String name, Backend backend, Map<String, Parameter> params, Adam adam, int samplesPerEpoch) {
         Path file = dir.resolve(name);
         SafeTensors.Contents c = SafeTensors.read(file);

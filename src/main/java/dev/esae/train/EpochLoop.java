@@ -38,10 +38,11 @@ public final class EpochLoop {
      * Runs epochs {@code history.epochs() .. epochs-1}.
      *
      * @param what names the run in the divergence message, e.g. "training"
-     * @param keptHint appended to the divergence message (e.g. where the last checkpoint is), or ""
+     * @param keptHint appended to the divergence message after the first epoch (where the last checkpoint is), asked when it happens
      */
     public static LossHistory run(Backend backend, long seed, int epochs, int count, int batch, LossHistory history,
-            TrainingListener listener, String what, String keptHint, Step step, EpochEnd end) throws IOException {
+            TrainingListener listener, String what, java.util.function.Supplier<String> keptHint, Step step, EpochEnd end)
+            throws IOException {
         int batches = (count + batch - 1) / batch;
         listener.onStart(history.epochs(), epochs, batches, count);
         if (history.epochs() > 0) {
@@ -70,7 +71,7 @@ public final class EpochLoop {
                 if (!Double.isFinite(loss)) {
                     // Before the first epoch ends there is no checkpoint to keep.
                     throw new InputException(what + " diverged: the loss of epoch " + (epoch + 1) + " is " + loss
-                            + (epoch > 0 ? keptHint : "; nothing was saved"));
+                            + (epoch > 0 ? keptHint.get() : "; nothing was saved"));
                 }
                 history.add(loss, seconds);
                 end.run(history, true);

@@ -57,11 +57,6 @@ public final class LossHistory {
         return losses.isEmpty() ? null : losses.get(losses.size() - 1);
     }
 
-    /** Writes {@code epoch,loss}, one row per epoch, atomically. */
-    public void writeCsv(Path file) throws IOException {
-        writeCsv(file, "epoch");
-    }
-
     /** Writes {@code UNIT,loss}, one row per epoch or iteration ({@code unit}), atomically. */
     public void writeCsv(Path file, String unit) throws IOException {
         StringBuilder sb = new StringBuilder(unit + ",loss\n");

@@ -23,6 +23,7 @@ public final class RunFolder implements TrainingRun {
     /** Writes the files derived from the state now in {@code params}, with {@code config} describing it. */
     @FunctionalInterface
     public interface Derived {
+        /** Writes into {@code dir} what follows from {@code params} after {@code history}'s epochs, described by {@code config}. */
         void write(Path dir, Map<String, Parameter> params, Object config, LossHistory history) throws IOException;
     }
 
@@ -73,11 +74,6 @@ public final class RunFolder implements TrainingRun {
         this.derived = derived;
     }
 
-    /** The folder. */
-    public Path dir() {
-        return dir;
-    }
-
     /** This run's checkpoint file name. */
     public String checkpointName() {
         return named("train-state", ".safetensors");
@@ -118,9 +114,10 @@ public final class RunFolder implements TrainingRun {
         h.writeTimingCsv(dir.resolve("timing.csv"));
     }
 
+    /** Where the last good state is, once a checkpoint has been written or loaded; with {@code --checkpoint-every} > 1 there may be none yet. */
     @Override
     public String keptHint() {
-        return "; the last good checkpoint in " + dir + " is kept";
+        return Checkpoint.exists(dir, checkpointName()) ? "; the last good checkpoint in " + dir + " is kept" : "; nothing was saved";
     }
 
     private static Map<String, Object> asMap(Object config) {

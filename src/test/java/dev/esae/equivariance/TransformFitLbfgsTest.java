@@ -7,7 +7,6 @@ import dev.esae.compute.Backend;
 import dev.esae.testutil.TestBackends;
 import dev.esae.train.TrainingListener;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

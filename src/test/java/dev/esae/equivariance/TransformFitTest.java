@@ -10,7 +10,6 @@ import dev.esae.compute.Tensor;
 import dev.esae.nn.GradCheck;
 import dev.esae.train.TrainingListener;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

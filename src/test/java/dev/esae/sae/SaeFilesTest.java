@@ -15,7 +15,6 @@ import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

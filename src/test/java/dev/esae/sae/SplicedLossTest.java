@@ -15,7 +15,6 @@ import dev.esae.equivariance.ActivationSet;
 import dev.esae.testutil.TestBackends;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The spliced loss against the same composition done by hand, one image and one rotation at a time. */
