@@ -111,7 +111,6 @@ final class FitMCommand extends Subcommand {
     }
 
     /** A resumed fit: an Adam fit whose checkpoint in --out is of the same run. */
-    @SuppressWarnings("unchecked")
     private void checkResume(TransformFitting.Request request, ActivationSet set, List<Path> files) {
         Path dir = run.out;
         if (overwrite) {
@@ -127,7 +126,7 @@ final class FitMCommand extends Subcommand {
             if (Checkpoint.exists(dir, name)) {
                 SafeTensors.verify(dir.resolve(name));
                 java.util.Map<String, Object> saved = Checkpoint.readConfig(dir, name);
-                Checkpoint.requireSameRun(dir, saved, (java.util.Map<String, Object>) Json.untyped(TransformFitting.requested(request, set, cycle)),
+                Checkpoint.requireSameRun(dir, saved, Json.untypedObject(TransformFitting.requested(request, set, cycle)),
                         TransformFitting.RUN_KEYS);
                 Checkpoint.requireSameInputs(dir, saved, files);
                 any = true;

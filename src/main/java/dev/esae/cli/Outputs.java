@@ -14,10 +14,9 @@ final class Outputs {
      * unless {@code resume}, and a resumed run must match its checkpoint on {@code keys} of
      * {@code requested} (the config it would write); both are checked before any work.
      */
-    @SuppressWarnings("unchecked")
     static void prepareRun(Path dir, OutputKind kind, boolean resume, Object requestedConfig, java.util.List<String> keys,
             java.util.List<Path> inputs) {
-        java.util.Map<String, Object> requested = (java.util.Map<String, Object>) dev.esae.io.Json.untyped(requestedConfig);
+        java.util.Map<String, Object> requested = dev.esae.io.Json.untypedObject(requestedConfig);
         refuseOtherKinds(dir, kind);
         boolean exists = dev.esae.train.Checkpoint.exists(dir);
         if (exists && !resume) {

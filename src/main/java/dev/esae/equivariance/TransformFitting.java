@@ -96,7 +96,7 @@ public final class TransformFitting {
         AtomicFiles.writeString(out.resolve(TransformFiles.REPORT), Json.pretty(report));
         if (r.solver() != TransformSolver.ADAM) {
             // Adam's run folder writes these after every checkpoint; L-BFGS runs in one go.
-            RunFolder.writeCsvs(out, plain.history(), r.solver().lossColumn());
+            RunFolder.writeCsvs(out, "", plain.history(), r.solver().lossColumn());
         }
         chart(out, report);
         return report;

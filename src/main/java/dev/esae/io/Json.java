@@ -130,6 +130,16 @@ public final class Json {
         return plain(MAPPER.valueToTree(stable(value)));
     }
 
+    /** A record (or map) as the untyped object {@link #parseObject} gives, e.g. to compare it with a config read back. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> untypedObject(Object value) {
+        Object v = untyped(value);
+        if (!(v instanceof Map)) {
+            throw new IllegalArgumentException("expected a value that is a JSON object, got " + value);
+        }
+        return (Map<String, Object>) v;
+    }
+
     private static JsonNode tree(String text) {
         try (JsonParser p = MAPPER.createParser(text)) {
             JsonNode n = MAPPER.readTree(p);

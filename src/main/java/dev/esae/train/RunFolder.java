@@ -76,10 +76,10 @@ public final class RunFolder implements TrainingRun {
 
     /** This run's checkpoint file name. */
     public String checkpointName() {
-        return named("train-state", ".safetensors");
+        return named(tag, "train-state", ".safetensors");
     }
 
-    private String named(String base, String ext) {
+    private static String named(String tag, String base, String ext) {
         return tag.isEmpty() ? base + ext : base + "-" + tag + ext;
     }
 
@@ -89,7 +89,7 @@ public final class RunFolder implements TrainingRun {
             return fresh;
         }
         Checkpoint.State st = Checkpoint.read(dir, checkpointName(), backend, params, adam, fresh.samplesPerEpoch());
-        Checkpoint.requireSameRun(dir, st.config(), asMap(requested), runKeys);
+        Checkpoint.requireSameRun(dir, st.config(), Json.untypedObject(requested), runKeys);
         return st.history();
     }
 
@@ -101,28 +101,24 @@ public final class RunFolder implements TrainingRun {
         }
         Object config = configAt.apply(h);
         if (epochRan) {
-            Checkpoint.write(dir, checkpointName(), backend, params, adam, h.epochs(), h, asMap(config));
+            Checkpoint.write(dir, checkpointName(), backend, params, adam, h.epochs(), h, Json.untypedObject(config));
         }
         derived.write(dir, params, config, h);
-        h.writeCsv(dir.resolve(named("loss", ".csv")), firstColumn);
-        h.writeTimingCsv(dir.resolve(named("timing", ".csv")));
+        writeCsvs(dir, tag, h, firstColumn);
     }
 
-    /** loss.csv and timing.csv of a history (also for runs without a checkpoint, such as an L-BFGS fit). */
-    public static void writeCsvs(Path dir, LossHistory h, String firstColumn) throws IOException {
-        h.writeCsv(dir.resolve("loss.csv"), firstColumn);
-        h.writeTimingCsv(dir.resolve("timing.csv"));
+    /**
+     * {@code loss.csv} and {@code timing.csv} of a history ({@code loss-TAG.csv}, {@code timing-TAG.csv}
+     * for a tagged run), also for runs without a checkpoint, such as an L-BFGS fit.
+     */
+    public static void writeCsvs(Path dir, String tag, LossHistory h, String firstColumn) throws IOException {
+        h.writeCsv(dir.resolve(named(tag, "loss", ".csv")), firstColumn);
+        h.writeTimingCsv(dir.resolve(named(tag, "timing", ".csv")));
     }
 
     /** Where the last good state is, once a checkpoint has been written or loaded; with {@code --checkpoint-every} > 1 there may be none yet. */
     @Override
     public String keptHint() {
         return Checkpoint.exists(dir, checkpointName()) ? "; the last good checkpoint in " + dir + " is kept" : "; nothing was saved";
-    }
-
-    private static Map<String, Object> asMap(Object config) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) Json.untyped(config);
-        return m;
     }
 }
