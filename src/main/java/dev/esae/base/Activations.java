@@ -63,7 +63,7 @@ public final class Activations {
             Npy.write(out, HostArray.ofFloats(acts, dataset.size(), group.order(), Autoencoder.LATENT));
             ActivationsInfo info = new ActivationsInfo(modelDir.toString(), ae.architecture().id(), dataDir.toString(),
                     DatasetFiles.orientations(dataDir).id(), List.of(dataset.size(), group.order(), Autoencoder.LATENT),
-                    Provenance.of(backend, seed, List.of(modelDir.resolve(ModelFiles.WEIGHTS), dataDir)));
+                    Provenance.of(backend, seed, List.of(modelDir.resolve(ModelFiles.WEIGHTS), DatasetFiles.imagesFile(dataDir))));
             info.write(out);
             return info;
         }

@@ -84,7 +84,7 @@ public final class BaseTrainer {
                 adam.step();
                 backend.axpy(1f, loss, lossSum);
             };
-            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training", run::keptHint, step,
+            EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, history, listener, "training", run::keptHint, run::stoppedHint, step,
                     (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
             return new Trained(model, history);
         } catch (IOException | RuntimeException e) {

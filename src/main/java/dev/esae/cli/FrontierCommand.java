@@ -8,6 +8,7 @@ import dev.esae.data.DatasetFiles;
 import dev.esae.data.ShapesDataset;
 import dev.esae.report.Frontier;
 import dev.esae.sae.SaeFiles;
+import dev.esae.train.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,9 @@ final class FrontierCommand extends Subcommand {
             Frontier.run(backend, input.model, saes, orders, images, output.out, p -> out().printf(Locale.ROOT,
                     "%-24s %-11s k=%-3d l1 %8.3f  spliced mse %.5g  base mse %.5g%n", p.sae(), p.kind(), p.k(), p.l1(), p.splicedMse(),
                     p.baseMse()));
+            List<Path> inputs = new ArrayList<>(List.of(input.model.resolve(ModelFiles.WEIGHTS), DatasetFiles.imagesFile(input.data)));
+            saes.forEach(dir -> inputs.addAll(SaeFiles.inputFiles(dir)));
+            Provenance.writeTo(output.out, Provenance.of(backend, root.seed, inputs));
         }
         out().printf(Locale.ROOT, "wrote %s and %s%n", output.out.resolve(Frontier.CSV), output.out.resolve(Frontier.PNG));
         return ExitCodes.OK;

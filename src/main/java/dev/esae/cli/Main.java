@@ -1,12 +1,14 @@
 package dev.esae.cli;
 
 import dev.esae.InputException;
+import dev.esae.train.TrainingStopped;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
  * The {@code esae} entry point. Exit codes: 0 success, 2 bad input or usage (one line on stderr, no
- * stack trace), 1 an internal failure (a bug: the stack trace is printed).
+ * stack trace), 1 an internal failure (a bug: the stack trace is printed), 130 / 143 stopped by
+ * SIGINT / SIGTERM (one line saying what is kept and how to continue).
  */
 public final class Main {
     private Main() {}
@@ -14,6 +16,7 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        SignalHandlers.install(err);
         int code = execute(out, err, args);
         out.flush();
         err.flush();
@@ -26,14 +29,28 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         int mark = dev.esae.io.FolderLock.mark();
+        DEPTH.set(DEPTH.get() + 1);
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             err.println("esae: " + outOfMemory());
             return ExitCodes.USAGE;
         } finally {
+            DEPTH.set(DEPTH.get() - 1);
             dev.esae.io.FolderLock.releaseTo(mark);
         }
+    }
+
+    /** How deep {@link #execute} calls nest on this thread: reproduce runs its steps through it. */
+    private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
+    /** A stop inside a nested command, handed to the command that ran it (reproduce) to report. */
+    private static final ThreadLocal<TrainingStopped> NESTED_STOP = new ThreadLocal<>();
+
+    /** The stop that ended the last nested command on this thread, once; null if it was not stopped. */
+    static TrainingStopped takeNestedStop() {
+        TrainingStopped s = NESTED_STOP.get();
+        NESTED_STOP.remove();
+        return s;
     }
 
     static CommandLine commandLine() {
@@ -57,6 +74,15 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            TrainingStopped stop = find(ex, TrainingStopped.class);
+            if (stop != null) {
+                if (DEPTH.get() > 1) {
+                    NESTED_STOP.set(stop); // the outer command says how to continue it
+                } else {
+                    c.getErr().println("esae: " + oneLine(stop.getMessage()) + "; " + howToContinue(c, parseResult));
+                }
+                return stop.signal().exitCode();
+            }
             if (find(ex, OutOfMemoryError.class) != null) {
                 c.getErr().println("esae: " + outOfMemory());
                 return ExitCodes.USAGE;
@@ -71,6 +97,12 @@ public final class Main {
             return ExitCodes.INTERNAL;
         });
         return cl;
+    }
+
+    /** A study continues when run again; a training command needs --resume (unless it had it). */
+    private static String howToContinue(CommandLine c, CommandLine.ParseResult parseResult) {
+        boolean resumes = c.getCommand() instanceof ReproduceCommand || parseResult.originalArgs().contains("--resume");
+        return resumes ? "run the same command again to continue" : "run the same command with --resume to continue";
     }
 
     private static String outOfMemory() {

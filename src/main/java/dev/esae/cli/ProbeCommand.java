@@ -13,6 +13,7 @@ import dev.esae.probe.ProbeSummary;
 import dev.esae.probe.Probing;
 import dev.esae.probe.XgboostProbe;
 import dev.esae.sae.SaeFiles;
+import dev.esae.train.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,6 +85,9 @@ final class ProbeCommand extends Subcommand {
         try (Backend backend = root.openBackend().backend()) {
             o = Probing.run(backend, probeSet, saes, config, new CountProgress(spec.commandLine().getErr(), "probe"), output.out,
                     acts.toString(), probes);
+            List<Path> inputs = new ArrayList<>(List.of(acts, labels));
+            saes.forEach(dir -> inputs.addAll(SaeFiles.inputFiles(dir)));
+            Provenance.writeTo(output.out, Provenance.of(backend, root.seed, inputs));
         }
         out().print(ProbeSummary.markdown(ProbeSummary.of(o.results()).stream().filter(row -> row.probe().equals(ProbeSummary.BEST)).toList()));
         out().printf(Locale.ROOT, "probed %d SAE(s) on %d tasks (%d results) in %.1f s; wrote %s and %s%n", o.saes(),

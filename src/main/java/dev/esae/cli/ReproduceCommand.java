@@ -98,8 +98,13 @@ final class ReproduceCommand extends Subcommand {
             }
             out().println(tag + " ...");
             out().flush();
+            invalidateSummaries(layout, s);
             long t0 = System.nanoTime();
             int code = s.run().run();
+            dev.esae.train.TrainingStopped stop = Main.takeNestedStop();
+            if (stop != null) {
+                throw stop; // reported as the study's own stop: running reproduce again continues the step
+            }
             if (code != ExitCodes.OK) {
                 spec.commandLine().getErr().println("esae: reproduce stopped at '" + s.name() + "' (exit " + code
                         + "); fix the cause and run the same command again to continue");
@@ -117,6 +122,19 @@ final class ReproduceCommand extends Subcommand {
         out().printf(Locale.ROOT, "reproduce %s: %d step(s) run, %d skipped, %.1f s; report: %s, %s%n", preset.name(), ran,
                 steps.size() - ran, (System.nanoTime() - start) / 1e9, layout.reportMd(), layout.atlas());
         return ExitCodes.OK;
+    }
+
+    /**
+     * The atlas and the report summarise every step: one that runs again makes them stale, so their
+     * records go first and they are made again at the end, even if this run stops before then.
+     */
+    private static void invalidateSummaries(StudyLayout layout, StudyPlan.Step s) throws IOException {
+        if (!s.stage().equals("report")) {
+            Files.deleteIfExists(layout.reportJson());
+            if (!s.stage().equals("atlas")) {
+                Files.deleteIfExists(layout.atlasJson());
+            }
+        }
     }
 
     /** Whether {@code dir} holds anything but a lock file (left by an earlier run that stopped before its first file). */

@@ -1,6 +1,8 @@
 package dev.esae.cli;
 
 import dev.esae.InputException;
+import dev.esae.base.ActivationsInfo;
+import dev.esae.base.ModelFiles;
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.Orientations;
 import dev.esae.equivariance.TransformFiles;
@@ -15,6 +17,7 @@ import dev.esae.report.StudyLayout;
 import dev.esae.report.TransformChoice;
 import dev.esae.sae.SaeFiles;
 import dev.esae.sae.SaeKind;
+import dev.esae.train.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +28,8 @@ import java.util.List;
 /**
  * The steps of {@code esae reproduce} for one preset, in order, each with the check that tells a
  * finished step from one to (re)run: its outputs are read back and checked (shapes, row counts,
- * epochs), not only looked for. A training step that left a checkpoint resumes from it.
+ * epochs), not only looked for, and the inputs its provenance names must still have the bytes it
+ * recorded. A training step that left a checkpoint resumes from it.
  *
  * @param esae how a step runs an esae command line (with the study's global options)
  */
@@ -64,13 +68,16 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                         "--out", layout.probeData().toString(), "--overwrite"))));
         for (String arch : ARCHS) {
             Path m = layout.model(arch);
-            steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs()),
+            steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs())
+                    && sameInputs(m.resolve(ModelFiles.CONFIG)),
                     () -> esae.run(resumable(m, List.of("train-base", "--arch", arch, "--data", layout.data().toString(), "--epochs",
                             str(preset.baseEpochs()), "--out", m.toString())))));
-            steps.add(new Step("activations", "activations " + arch, () -> activations(layout.acts(arch), preset.trainImages()),
+            steps.add(new Step("activations", "activations " + arch, () -> activations(layout.acts(arch), preset.trainImages())
+                    && sameInputs(ActivationsInfo.fileFor(layout.acts(arch))),
                     () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.data().toString(), "--out",
                             layout.acts(arch).toString(), "--overwrite"))));
-            steps.add(new Step("activations", "probe activations " + arch, () -> activations(layout.probeActs(arch), preset.probeImages()),
+            steps.add(new Step("activations", "probe activations " + arch, () -> activations(layout.probeActs(arch), preset.probeImages())
+                    && sameInputs(ActivationsInfo.fileFor(layout.probeActs(arch))),
                     () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.probeData().toString(), "--out",
                             layout.probeActs(arch).toString(), "--overwrite"))));
             for (String solver : TransformChoice.SOLVERS) {
@@ -80,7 +87,8 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                 List<String> args = new ArrayList<>(List.of("fit-m", "--solver", solver, "--acts", layout.acts(arch).toString()));
                 args.addAll(budget);
                 args.addAll(List.of("--out", t.toString()));
-                steps.add(new Step("fit-m", "fit-m " + solver + " " + arch, () -> fitBy(t, solver) && tensors(t.resolve("M.safetensors")),
+                steps.add(new Step("fit-m", "fit-m " + solver + " " + arch, () -> fitBy(t, solver) && tensors(t.resolve("M.safetensors"))
+                        && sameInputs(t.resolve(TransformFiles.REPORT)),
                         () -> esae.run(fitArgs(t, solver, args))));
             }
         }
@@ -93,7 +101,8 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                     // The equivariant SAE takes the better of the two fits of M, known only once both ran.
                     steps.add(new Step("sae", "train-sae " + arch + " " + kind.id() + " k=" + k,
                             () -> trained(dir, SaeFiles.WEIGHTS, preset.saeEpochs()) && json(dir.resolve(SaeFiles.METRICS), "fvu")
-                                    && (!kind.needsTransform() || trainedWith(dir, TransformChoice.best(layout, arch).dir())),
+                                    && (!kind.needsTransform() || trainedWith(dir, TransformChoice.best(layout, arch).dir()))
+                                    && sameInputs(dir.resolve(SaeFiles.CONFIG)),
                             () -> {
                                 List<String> all = new ArrayList<>(args);
                                 if (kind.needsTransform()) {
@@ -119,7 +128,8 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                     layout.probeOut(arch).toString(), "--overwrite"));
             int rows = 1 + 180 * preset.probes().size() * (1 + saes * preset.lengths().size() * 2);
             steps.add(new Step("probe", "probe " + arch, () -> lines(layout.probeOut(arch).resolve(ProbeFiles.RESULTS)) == rows
-                    && Files.isRegularFile(layout.probeOut(arch).resolve(ProbeFiles.SUMMARY)), () -> esae.run(args)));
+                    && Files.isRegularFile(layout.probeOut(arch).resolve(ProbeFiles.SUMMARY))
+                    && sameInputs(layout.probeOut(arch).resolve(Provenance.FILE)), () -> esae.run(args)));
         }
         for (String arch : ARCHS) {
             List<String> args = new ArrayList<>(List.of("frontier"));
@@ -132,7 +142,8 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                     layout.frontierOut(arch).toString(), "--overwrite"));
             int rows = 1 + preset.ks().size() * SaeKind.values().length;
             steps.add(new Step("frontier", "frontier " + arch, () -> lines(layout.frontierOut(arch).resolve(Frontier.CSV)) == rows
-                    && Files.size(layout.frontierOut(arch).resolve(Frontier.PNG)) > 0, () -> esae.run(args)));
+                    && Files.size(layout.frontierOut(arch).resolve(Frontier.PNG)) > 0
+                    && sameInputs(layout.frontierOut(arch).resolve(Provenance.FILE)), () -> esae.run(args)));
         }
         return steps;
     }
@@ -163,6 +174,15 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
     }
 
     // ---- checks: each reads the outputs back; an unreadable file is "not done" ----
+
+    /**
+     * Whether every input the record in {@code file} names (its provenance's SHA-256 per input) still
+     * has those bytes: a step whose inputs were edited or redrawn runs again rather than being reused.
+     */
+    static boolean sameInputs(Path file) {
+        Provenance p = Provenance.recordedIn(file);
+        return p != null && p.changedInput() == null;
+    }
 
     static boolean images(Path dir, int count, Orientations orientations) {
         try {

@@ -28,6 +28,15 @@ public final class DatasetFiles {
     private DatasetFiles() {}
 
     /** {@code esae dataset} as a library call: draws {@code n} images from {@code seed} and writes the folder {@code dir}. */
+    /**
+     * The file of a dataset folder that work on its images depends on, for provenance: a run on
+     * the images records this file's SHA-256, not the folder's (which also holds other files, such
+     * as a study's probe activations).
+     */
+    public static Path imagesFile(Path dir) {
+        return dir.resolve(IMAGES);
+    }
+
     public static ShapesDataset draw(Path dir, int n, long seed, Orientations orientations) throws IOException {
         ShapeCatalog catalog = ShapeCatalog.draw();
         ShapesDataset data = ShapesDataset.generate(n, seed, catalog, orientations);

@@ -80,7 +80,7 @@ public final class TransformFit {
             Map<String, Parameter> params = Map.of("M", m);
             LossHistory start = run.start(backend, params, adam, new LossHistory(count));
             LossHistory history = EpochLoop.run(backend, config.seed(), config.epochs(), count, batch, start, listener, "fitting M",
-                    () -> " (try a smaller --lr or --cycle-weight)" + run.keptHint(), step,
+                    () -> " (try a smaller --lr or --cycle-weight)" + run.keptHint(), run::stoppedHint, step,
                     (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
             return new Result(backend.download(m.value()), history);
         } finally {

@@ -24,6 +24,21 @@ public final class AtomicFiles {
 
     private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Temporaries being written now: an exit on a signal (System.exit, not a kill) removes them. */
+    private static final java.util.Set<Path> IN_FLIGHT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : IN_FLIGHT) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // Left for removeStale.
+                }
+            }
+        }, "esae-temporaries"));
+    }
+
     private AtomicFiles() {}
 
     /** The OS's reason ("No space left on device") rather than the path a FileSystemException repeats. */
@@ -80,6 +95,7 @@ public final class AtomicFiles {
         Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + COUNTER.incrementAndGet() + ".tmp");
         boolean moved = false;
+        IN_FLIGHT.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
                  OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
@@ -96,6 +112,7 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new InputException(target + ": cannot be written (" + cause(e) + ")");
         } finally {
+            IN_FLIGHT.remove(tmp);
             if (!moved) {
                 try {
                     Files.deleteIfExists(tmp);

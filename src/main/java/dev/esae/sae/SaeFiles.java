@@ -26,6 +26,14 @@ public final class SaeFiles {
     public static final String WEIGHTS = "sae_weights.safetensors";
     public static final String METRICS = "metrics.json";
 
+    /**
+     * The files of an SAE folder that work on the SAE depends on, for provenance: its config and
+     * weights (not its loss and timing CSVs, which a retraining to the same weights rewrites with other wall times).
+     */
+    public static java.util.List<Path> inputFiles(Path dir) {
+        return java.util.List.of(dir.resolve(CONFIG), dir.resolve(WEIGHTS));
+    }
+
     private SaeFiles() {}
 
     /** The weights in the saved layout ({@code W_enc} transposed to {@code [in, d_sae]}). */

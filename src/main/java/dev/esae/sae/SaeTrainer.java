@@ -118,7 +118,7 @@ public final class SaeTrainer {
             java.util.Map<String, dev.esae.nn.Parameter> params = sae.namedParameters();
             LossHistory h0 = run.start(backend, params, adam, history);
             EpochLoop.run(backend, c.seed(), c.epochs(), count, batch, h0, listener, "training the SAE",
-                    () -> run == TrainingRun.NONE ? " (try a smaller --lr)" : run.keptHint(), step,
+                    () -> run == TrainingRun.NONE ? " (try a smaller --lr)" : run.keptHint(), run::stoppedHint, step,
                     (h, epochRan) -> run.epochEnd(backend, params, adam, h, epochRan));
             if (h0 != history) {
                 history.replaceWith(h0);

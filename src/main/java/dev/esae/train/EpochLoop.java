@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * (seed, epoch) in batches, sums the batch losses on the device, stops with a clear message when
  * the loss is not finite, records the epoch's loss and time, and hands over to the trainer after
  * each epoch (for checkpoints) before telling the listener; a resumed run hands over once before
- * its first epoch too.
+ * its first epoch too. A stop by a signal ({@link StopRequest}) is honoured before each batch.
  */
 public final class EpochLoop {
     /** One training step on the samples {@code indices} (an int tensor of {@code size}); adds its loss to {@code lossSum}. */
@@ -39,10 +39,11 @@ public final class EpochLoop {
      *
      * @param what names the run in the divergence message, e.g. "training"
      * @param keptHint appended to the divergence message after the first epoch (where the last checkpoint is), asked when it happens
+     * @param stopKept what a stop by a signal keeps ({@link TrainingRun#stoppedHint}), asked when it happens
      */
     public static LossHistory run(Backend backend, long seed, int epochs, int count, int batch, LossHistory history,
-            TrainingListener listener, String what, java.util.function.Supplier<String> keptHint, Step step, EpochEnd end)
-            throws IOException {
+            TrainingListener listener, String what, java.util.function.Supplier<String> keptHint,
+            java.util.function.Supplier<String> stopKept, Step step, EpochEnd end) throws IOException {
         int batches = (count + batch - 1) / batch;
         listener.onStart(history.epochs(), epochs, batches, count);
         if (history.epochs() > 0) {
@@ -51,7 +52,8 @@ public final class EpochLoop {
             // bytes when they were complete; the only way to get them when no epoch is left to run).
             end.run(history, false);
         }
-        try (Tensor order = backend.zeros(DType.I32, count); Tensor lossSum = backend.zeros(DType.F32, 1)) {
+        try (StopRequest.Window window = StopRequest.open();
+             Tensor order = backend.zeros(DType.I32, count); Tensor lossSum = backend.zeros(DType.F32, 1)) {
             for (int epoch = history.epochs(); epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
                 SplittableRandom rng = EpochRandom.of(seed, epoch);
@@ -60,6 +62,8 @@ public final class EpochLoop {
                 }
                 backend.fill(lossSum, 0f);
                 for (int b = 0; b < batches; b++) {
+                    // Between batches: a stop abandons this epoch, the last checkpoint is what is kept.
+                    StopRequest.check(what, epoch, epochs, stopKept);
                     int start = b * batch;
                     int size = Math.min(batch, count - start);
                     step.run(order.rows(start, size), size, rng, lossSum);

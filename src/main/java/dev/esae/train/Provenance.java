@@ -98,6 +98,52 @@ public record Provenance(String esaeVersion, String gitCommit, String backend, S
         }
     }
 
+    /** The file a command without a JSON record of its own (probe, frontier) writes its provenance to, beside its outputs. */
+    public static final String FILE = "provenance.json";
+
+    /** The record {@link #FILE} holds: {@code {"provenance": {...}}}, the key every other record keeps it under. */
+    public record Record(Provenance provenance) {}
+
+    /** Writes {@code provenance} to {@link #FILE} in {@code dir} (after the outputs it describes, so it means they are complete). */
+    public static void writeTo(Path dir, Provenance provenance) throws IOException {
+        dev.esae.io.AtomicFiles.writeString(dir.resolve(FILE), dev.esae.io.Json.pretty(new Record(provenance)));
+    }
+
+    /**
+     * The provenance in any JSON record esae writes (under {@code "provenance"}), or null when the file
+     * is missing, unreadable or holds none.
+     */
+    public static Provenance recordedIn(Path record) {
+        try {
+            if (!Files.isRegularFile(record)) {
+                return null;
+            }
+            Object p = dev.esae.io.Json.parseObject(Files.readString(record)).get("provenance");
+            return p == null ? null : dev.esae.io.Json.bind(dev.esae.io.Json.write(p), Provenance.class);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The first input (by the path recorded) that is gone or whose bytes are no longer those
+     * recorded, or null when every input is as it was: a step whose inputs changed is to run again.
+     * A relative path is read from the working folder, as it was when recorded.
+     */
+    public String changedInput() {
+        for (Map.Entry<String, String> e : inputs.entrySet()) {
+            Path f = Path.of(e.getKey());
+            try {
+                if (!Files.exists(f) || !sha256(f).equals(e.getValue())) {
+                    return e.getKey();
+                }
+            } catch (RuntimeException ex) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     public Provenance {
         Objects.requireNonNull(inputs);
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));

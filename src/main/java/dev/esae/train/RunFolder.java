@@ -37,6 +37,8 @@ public final class RunFolder implements TrainingRun {
     private final Object requested;
     private final List<String> runKeys;
     private final Derived derived;
+    /** Epochs done in the checkpoint last written or loaded; -1 while there is none. */
+    private int checkpointed = -1;
 
     /**
      * @param dir the folder (made and checked by the caller)
@@ -90,6 +92,7 @@ public final class RunFolder implements TrainingRun {
         }
         Checkpoint.State st = Checkpoint.read(dir, checkpointName(), backend, params, adam, fresh.samplesPerEpoch());
         Checkpoint.requireSameRun(dir, st.config(), Json.untypedObject(requested), runKeys);
+        checkpointed = st.history().epochs();
         return st.history();
     }
 
@@ -102,6 +105,7 @@ public final class RunFolder implements TrainingRun {
         Object config = configAt.apply(h);
         if (epochRan) {
             Checkpoint.write(dir, checkpointName(), backend, params, adam, h.epochs(), h, Json.untypedObject(config));
+            checkpointed = h.epochs();
         }
         derived.write(dir, params, config, h);
         writeCsvs(dir, tag, h, firstColumn);
@@ -120,5 +124,11 @@ public final class RunFolder implements TrainingRun {
     @Override
     public String keptHint() {
         return Checkpoint.exists(dir, checkpointName()) ? "; the last good checkpoint in " + dir + " is kept" : "; nothing was saved";
+    }
+
+    @Override
+    public String stoppedHint() {
+        return checkpointed < 0 ? "no checkpoint was written yet (one is written every " + checkpointEvery + " epoch(s)), so nothing is kept"
+                : "the checkpoint after epoch " + checkpointed + " is kept in " + dir.resolve(checkpointName());
     }
 }

@@ -27,6 +27,11 @@ public interface TrainingRun {
         public String keptHint() {
             return "";
         }
+
+        @Override
+        public String stoppedHint() {
+            return "this run keeps no checkpoint";
+        }
     };
 
     /**
@@ -41,4 +46,7 @@ public interface TrainingRun {
 
     /** Appended to a divergence message: where the last good state is kept, or "". */
     String keptHint();
+
+    /** What a stop by a signal keeps: the last checkpoint and where it is, or that there is none. */
+    String stoppedHint();
 }

@@ -2,6 +2,7 @@ package dev.esae.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.io.HostArray;
@@ -51,6 +52,93 @@ class CrashResumeTest {
         List<String> args = List.of("--seed", "4", "train-sae", "--kind", "twolayer", "--k", "8", "--acts", acts.toString(), "--epochs", "6",
                 "--batch", "16");
         killResumeCompare(args, 6);
+    }
+
+    /**
+     * SIGTERM in the middle of an epoch: the epoch is abandoned, the last checkpoint kept, one line
+     * says so and how to continue, exit 143; the resume ends with the uninterrupted run's bytes.
+     */
+    @Test
+    void trainSaeStoppedBySigtermResumesToTheSameBytes() throws Exception {
+        Random r = new Random(5);
+        float[] a = new float[3000 * 4 * 64];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.max(0, r.nextGaussian());
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 3000, 4, 64));
+        List<String> args = List.of("--seed", "6", "train-sae", "--kind", "invariant", "--k", "8", "--acts", acts.toString(), "--epochs",
+                "6", "--batch", "16");
+        Path ref = dir.resolve("ref");
+        Path stopped = dir.resolve("stopped");
+        CliTest.Run whole = CliTest.esae(with(args, "--out", ref.toString()));
+        assertEquals(0, whole.code(), whole.err());
+
+        Path log = dir.resolve("child.log");
+        Process child = childEsae(with(args, "--out", stopped.toString()), log);
+        long t1 = waitForEpochs(child, stopped, 1);
+        long t2 = waitForEpochs(child, stopped, 2);
+        Thread.sleep(Math.max(1, (t2 - t1) / 2_000_000));
+        assertTrue(child.isAlive(), "the child was still training when stopped");
+        child.destroy(); // SIGTERM on Linux
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        String said = Files.readString(log);
+        assertEquals(143, child.exitValue(), said);
+        int done = epochsDone(stopped);
+        assertTrue(done >= 2 && done < 6, done + " epochs done");
+        assertTrue(said.contains("esae: stopped by SIGTERM in epoch " + (done + 1) + " of 6 (training the SAE), which is abandoned; "
+                + "the checkpoint after epoch " + done + " is kept in " + stopped.resolve(Checkpoint.FILE)
+                + "; run the same command with --resume to continue"), said);
+        assertFalse(said.contains("Exception"), said);
+        try (Stream<Path> left = Files.list(stopped)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(), "no temporary is left");
+        }
+
+        CliTest.Run resumed = CliTest.esae(with(args, "--out", stopped.toString(), "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after epoch " + done + " of 6"), resumed.err());
+        assertSameFiles(ref, stopped);
+    }
+
+    /**
+     * Ctrl-C (SIGINT) outside a training loop (here a full-batch L-BFGS fit of M, which keeps no
+     * checkpoint): the process exits at once with 130 and one line, leaves no half-written file or
+     * temporary, and the same command then runs in the same folder as the line says.
+     */
+    @Test
+    void ctrlCOutsideTrainingExitsAtOnceLeavingNoHalfFile() throws Exception {
+        Random r = new Random(2);
+        float[] a = new float[4000 * 4 * 384];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.max(0, r.nextGaussian());
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, 4000, 4, 384));
+        Path out = dir.resolve("m");
+        Path log = dir.resolve("child.log");
+        String[] fit = {"fit-m", "--solver", "lbfgs", "--iterations", "5000", "--acts", acts.toString(), "--out", out.toString()};
+        Process child = childEsae(fit, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(log).contains("backend") && System.nanoTime() < deadline) {
+            assertTrue(child.isAlive(), Files.readString(log));
+            Thread.sleep(20);
+        }
+        Thread.sleep(1000);
+        assertTrue(child.isAlive(), "still fitting");
+        new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start().waitFor();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        String said = Files.readString(log);
+        assertEquals(130, child.exitValue(), said);
+        assertTrue(said.contains("esae: stopped by SIGINT; every file written so far is complete (none is left half-written); "
+                + "run the same command again to continue"), said);
+        assertFalse(said.contains("Exception"), said);
+        assertFalse(Files.exists(out.resolve("r2.json")), "the fit did not finish");
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(), "no temporary is left");
+        }
+        fit[4] = "3";
+        CliTest.Run again = CliTest.esae(fit);
+        assertEquals(0, again.code(), again.err());
     }
 
     /**

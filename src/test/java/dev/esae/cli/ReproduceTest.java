@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.data.DatasetFiles;
 import dev.esae.data.Orientations;
+import dev.esae.io.HostArray;
 import dev.esae.io.Json;
 import dev.esae.io.Npy;
 import dev.esae.report.StudyLayout;
@@ -103,7 +104,8 @@ class ReproduceTest {
         CliTest.Run repaired = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
         assertEquals(0, repaired.code(), repaired.err());
         assertTrue(repaired.out().contains("train-sae cnn topk k=16: done"), repaired.out());
-        assertTrue(repaired.out().contains("1 step(s) run, 47 skipped"), repaired.out());
+        // Trained again to the same weights: the steps that read it find their inputs unchanged; the atlas and report are made again.
+        assertTrue(repaired.out().contains("3 step(s) run, 45 skipped") && repaired.out().contains("probe cnn: skipped"), repaired.out());
 
         CliTest.Run other = CliTest.esae("reproduce", "--preset", "quick", "--out", out.toString());
         assertEquals(2, other.code());
@@ -116,7 +118,26 @@ class ReproduceTest {
         // The study's files name their inputs by path, so the crashed run goes to the same path.
         Path reference = dir.resolve("reference");
         Files.move(out, reference);
-        killedMidStudyResumesToTheSameBytes(reference, out);
+        stoppedMidStudyResumesToTheSameBytes(reference, out);
+
+        // An edited input under a finished study: the steps that read it run again (their recorded SHA-256 differs), no other.
+        Path labels = out.resolve("probe").resolve("labels.npy");
+        HostArray l = Npy.read(labels);
+        int[] v = l.toInts();
+        int j = 8;
+        while (java.util.Arrays.equals(v, 0, 8, v, j, j + 8)) {
+            j += 8;
+        }
+        for (int i = 0; i < 8; i++) {
+            int t = v[i];
+            v[i] = v[j + i];
+            v[j + i] = t;
+        }
+        Npy.write(labels, HostArray.ofInts(v, l.shape()));
+        CliTest.Run edited = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
+        assertEquals(0, edited.code(), edited.err());
+        assertTrue(edited.out().contains("probe mlp: done") && edited.out().contains("probe cnn: done")
+                && edited.out().contains("frontier mlp: skipped") && edited.out().contains("4 step(s) run, 44 skipped"), edited.out());
     }
 
     @Test
@@ -142,13 +163,13 @@ class ReproduceTest {
      * {@code --resume}, ends with the same bytes as the uninterrupted {@code reference}: every file
      * but the wall times (timing.csv, timings.json, and the report's table of them).
      */
-    private void killedMidStudyResumesToTheSameBytes(Path reference, Path killed) throws IOException {
+    private void stoppedMidStudyResumesToTheSameBytes(Path reference, Path killed) throws IOException {
         Process child = CrashResumeTest.childEsae(new String[] {"reproduce", "--preset", "tiny", "--out", killed.toString()},
                 dir.resolve("child.log"));
         try {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
             Path sae = killed.resolve("sae");
-            // The third SAE has written its first checkpoint: the kill lands inside the SAE stage.
+            // The third SAE has written its first checkpoint: the stop lands inside the SAE stage.
             while (!Files.isRegularFile(sae.resolve("mlp-wide-k8").resolve("train-state.safetensors"))) {
                 assertTrue(child.isAlive() && System.nanoTime() < deadline, "the child reached the SAE stage");
                 Thread.sleep(5);
@@ -158,14 +179,20 @@ class ReproduceTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         } finally {
-            child.destroyForcibly();
+            child.destroy(); // SIGTERM: a training step stops at its next batch, any other step at once
         }
         try {
-            assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && child.exitValue() == 137, "killed by SIGKILL");
+            assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stopped");
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        assertFalse(Files.exists(killed.resolve("report.json")), "killed before the end");
+        String said = Files.readString(dir.resolve("child.log"));
+        assertEquals(143, child.exitValue(), said);
+        // In an SAE's epochs: "stopped by SIGTERM in epoch E of N (training the SAE), ...; run the same ..."; between steps the short line.
+        String last = said.strip().substring(said.strip().lastIndexOf('\n') + 1);
+        assertTrue(last.startsWith("esae: stopped by SIGTERM") && last.endsWith("; run the same command again to continue"), said);
+        assertFalse(said.contains("Exception") || said.contains("reproduce stopped at"), said);
+        assertFalse(Files.exists(killed.resolve("report.json")), "stopped before the end");
         CliTest.Run resumed = CliTest.esae("reproduce", "--preset", "tiny", "--out", killed.toString(), "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("skipped (outputs complete)"), "finished steps are skipped: " + resumed.out());

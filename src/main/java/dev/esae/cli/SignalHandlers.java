@@ -1,0 +1,43 @@
+package dev.esae.cli;
+
+import dev.esae.train.StopRequest;
+import java.io.PrintWriter;
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM for the {@code esae} process. During training epochs the loop stops
+ * at the next batch and the command reports what is kept ({@link dev.esae.train.TrainingStopped});
+ * anywhere else the process exits at once with the signal's code: every file is written to a
+ * temporary name and renamed, so none is left half-written, and the temporaries in flight are
+ * removed on the way out. A second signal exits at once too.
+ */
+final class SignalHandlers {
+    private SignalHandlers() {}
+
+    /** Installs both handlers; where the JVM forbids it (-Xrs), the default handling stays. */
+    static void install(PrintWriter err) {
+        for (StopRequest.Signal s : new StopRequest.Signal[] {StopRequest.Signal.INT, StopRequest.Signal.TERM}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(s.name().substring(3)), sig -> onSignal(s, err));
+            } catch (IllegalArgumentException e) {
+                // The JVM reserves it (-Xrs or a debugger): its default handling (exit 128 + n) stays.
+            }
+        }
+    }
+
+    private static void onSignal(StopRequest.Signal s, PrintWriter err) {
+        StopRequest.Signal earlier = StopRequest.requested();
+        if (StopRequest.request(s)) {
+            return; // the training loop stops at its next batch and reports
+        }
+        if (earlier != null) {
+            err.println("esae: stopped at once by a second " + s.name());
+            err.flush();
+            // A shutdown may be under way already (System.exit would wait for it forever).
+            Runtime.getRuntime().halt(s.exitCode());
+        }
+        err.println("esae: stopped by " + s.name() + "; every file written so far is complete (none is left half-written); "
+                + "run the same command again to continue");
+        err.flush();
+        System.exit(s.exitCode());
+    }
+}
