@@ -258,7 +258,7 @@ class CliTest {
         java.util.List<String> resume = new java.util.ArrayList<>(java.util.List.of(base));
         resume.set(6, "2");
         resume.add("--resume");
-        assertUserError(esae(resume.toArray(String[]::new)), "--resume: " + data + " is not the input the checkpoint in " + model + " was trained on");
+        assertUserError(esae(resume.toArray(String[]::new)), "--resume: " + data.resolve("images.npy") + " is not the input the checkpoint in " + model + " was trained on");
         assertEquals(0, esae("dataset", "--n", "24", "--seed", "1", "--out", data.toString(), "--overwrite").code());
         Run same = esae(resume.toArray(String[]::new));
         assertEquals(0, same.code(), "the same images again: the resume goes on; " + same.err());
