@@ -11,6 +11,7 @@ import dev.esae.probe.ProbeSet;
 import dev.esae.probe.ProbeSuite;
 import dev.esae.probe.ProbeSummary;
 import dev.esae.probe.Probing;
+import dev.esae.probe.TaskTable;
 import dev.esae.probe.XgboostProbe;
 import dev.esae.sae.SaeFiles;
 import dev.esae.train.Provenance;
@@ -25,9 +26,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code esae probe}: the 180 binary probing tasks of SPEC §5 over SAEs and the base activations. */
+/** {@code esae probe}: the 180 binary probing tasks of SPEC §5 (or a user's own) over SAEs and the base activations. */
 @Command(name = "probe",
-        description = {"Probe SAEs on the 180 binary tasks (kNN, logistic regression, XGBoost; F1).",
+        description = {"Probe SAEs on the 180 binary tasks, or on your own (--tasks), with kNN, logistic regression, XGBoost (F1).",
             "Each image of the probe set is seen at a random power of g (from --seed); each task gets a stratified",
             "train/test split; the L latents with the largest mean difference on the training split are probed, and so",
             "is the reconstruction from them (with M^p for the equivariant kind), beside the base activations.",
@@ -41,8 +42,15 @@ final class ProbeCommand extends Subcommand {
             description = "The probe set's activations [N, n, d] ('esae activations' on a dataset made with another seed).")
     Path acts;
 
-    @Option(names = "--labels", paramLabel = "FILE", required = true, description = "The probe set's labels.npy (int32 [N, 4, 2]).")
+    @Option(names = "--labels", paramLabel = "FILE", description = {"The probe set's labels.npy (int32 [N, 4, 2]): the 180 shapes tasks.",
+        "Give this or --tasks."})
     Path labels;
+
+    @Option(names = "--tasks", paramLabel = "FILE", description = {"Your own binary tasks instead of the shapes tasks: a CSV with a header of",
+        "task names (no commas) and rows of 0/1, one per input (N rows) or one per input and orientation in [i, p] order",
+        "(N*n rows). Each task is probed as the shapes tasks are; its group is 'invariant' when its label is the same",
+        "in every orientation of each input, else 'orientation'."})
+    Path tasks;
 
 
     @Option(names = "--lengths", paramLabel = "L", split = ",", defaultValue = "8,32",
@@ -73,9 +81,13 @@ final class ProbeCommand extends Subcommand {
         int threads = root.threads();
         List<Probe> chosen = probes();
         Outputs.checkOutput(output.out, OutputKind.PROBING, output.overwrite);
+        if ((labels == null) == (tasks == null)) {
+            throw new InputException("--labels or --tasks: expected one of them (the probe set's labels.npy for the shapes tasks, or a "
+                    + "CSV of your own tasks), got " + (labels == null ? "neither" : "both"));
+        }
         ActivationSet set = ActivationSet.read(acts, null);
-        int[] canonical = ProbeSet.readLabels(labels, set.count());
-        ProbeSet probeSet = ProbeSet.of(set, canonical, root.seed);
+        ProbeSet probeSet = labels != null ? ProbeSet.of(set, ProbeSet.readLabels(labels, set.count()), root.seed)
+                : ProbeSet.of(set, TaskTable.read(tasks), root.seed);
         for (Path dir : saes) {
             checkCompatible(dir, SaeFiles.check(dir), set);
         }
@@ -85,7 +97,7 @@ final class ProbeCommand extends Subcommand {
         try (Backend backend = root.openBackend().backend()) {
             o = Probing.run(backend, probeSet, saes, config, new CountProgress(spec.commandLine().getErr(), "probe"), output.out,
                     acts.toString(), probes);
-            List<Path> inputs = new ArrayList<>(List.of(acts, labels));
+            List<Path> inputs = new ArrayList<>(List.of(acts, labels != null ? labels : tasks));
             saes.forEach(dir -> inputs.addAll(SaeFiles.inputFiles(dir)));
             Provenance.writeTo(output.out, Provenance.of(backend, root.seed, inputs));
         }

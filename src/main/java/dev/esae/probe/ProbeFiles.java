@@ -24,7 +24,7 @@ public final class ProbeFiles {
         for (ProbeResult r : results) {
             sb.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s,%s,%s,%.6f,%d,%d%n", quote(r.sae()), r.kind(),
                     r.k() == 0 ? "" : Integer.toString(r.k()), r.length() == 0 ? "" : Integer.toString(r.length()), r.input().id(),
-                    r.probe(), quote(r.task().name()), r.task().group(), r.f1(), r.trainPositives(), r.testPositives()));
+                    r.probe(), quote(r.task().name()), r.task().groupName(), r.f1(), r.trainPositives(), r.testPositives()));
         }
         return sb.toString();
     }
@@ -37,17 +37,21 @@ public final class ProbeFiles {
 
     /** Reads {@code results.csv} back into results. */
     public static List<ProbeResult> readResults(Path file) throws IOException {
-        Map<String, ProbeTask> tasks = new LinkedHashMap<>();
+        Map<String, ProbingTask> tasks = new LinkedHashMap<>();
         for (ProbeTask t : ProbeTasks.all()) {
             tasks.put(t.name(), t);
         }
         List<String> lines = Files.readAllLines(file);
+        Map<String, ProbingTask> custom = new LinkedHashMap<>();
         List<ProbeResult> out = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             List<String> f = csvFields(line);
+            // A shapes task by its name; any other is a user's own (probe --tasks) in the group the file gives.
+            ProbingTask task = tasks.containsKey(f.get(6)) && tasks.get(f.get(6)).groupName().equals(f.get(7)) ? tasks.get(f.get(6))
+                    : custom.computeIfAbsent(f.get(6) + "\u0000" + f.get(7), key -> new CustomTask(f.get(6), f.get(7)));
             out.add(new ProbeResult(f.get(0), f.get(1), f.get(2).isEmpty() ? 0 : Integer.parseInt(f.get(2)),
                     f.get(3).isEmpty() ? 0 : Integer.parseInt(f.get(3)), ProbeInput.valueOf(f.get(4).toUpperCase(Locale.ROOT)), f.get(5),
-                    tasks.get(f.get(6)), Double.parseDouble(f.get(8)), Integer.parseInt(f.get(9)), Integer.parseInt(f.get(10))));
+                    task, Double.parseDouble(f.get(8)), Integer.parseInt(f.get(9)), Integer.parseInt(f.get(10))));
         }
         return out;
     }

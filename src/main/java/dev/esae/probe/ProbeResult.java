@@ -5,6 +5,6 @@ package dev.esae.probe;
  * base activations), truncation length L, input, probe, task, and the test F1 with the positives
  * in each split.
  */
-public record ProbeResult(String sae, String kind, int k, int length, ProbeInput input, String probe, ProbeTask task, double f1,
+public record ProbeResult(String sae, String kind, int k, int length, ProbeInput input, String probe, ProbingTask task, double f1,
         int trainPositives, int testPositives) {
 }

@@ -46,7 +46,7 @@ public final class ProbeSuite {
 
     /** Every result: first the base activations task by task, then each SAE, length and task in order. */
     public List<ProbeResult> run(ProbeSet set, List<SaeEntry> saes, Progress progress) {
-        List<ProbeTask> tasks = set.tasks();
+        List<ProbingTask> tasks = set.tasks();
         StratifiedSplit[] splits = new StratifiedSplit[tasks.size()];
         for (int t = 0; t < tasks.size(); t++) {
             splits[t] = set.split(t, config.testFraction(), config.seed());

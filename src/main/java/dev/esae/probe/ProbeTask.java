@@ -4,11 +4,17 @@ package dev.esae.probe;
  * One binary probing task of SPEC §5: does the image (as the model saw it, after its rotation)
  * contain {@code shape}, optionally in {@code position} and/or {@code orientation} (-1: any)?
  */
-public record ProbeTask(Group group, int shape, int position, int orientation) {
+public record ProbeTask(Group group, int shape, int position, int orientation) implements ProbingTask {
     /** The four task groups: shape, shape+orientation, shape+position, shape+position+orientation. */
     public enum Group { S, SO, SP, SPO }
 
+    @Override
+    public String groupName() {
+        return group.name();
+    }
+
     /** A stable name such as {@code SPO(s3,q1,o2)}. */
+    @Override
     public String name() {
         StringBuilder sb = new StringBuilder(group.name()).append("(s").append(shape);
         if (position >= 0) {

@@ -147,7 +147,7 @@ public final class PaperClaims {
         Map<String, Double> s = new LinkedHashMap<>();
         for (ProbeSummary.Row r : m.probing()) {
             if (r.input() == input && r.length() == length && r.k() == k && r.probe().equals(probe)) {
-                s.put(r.kind(), group == null ? r.all() : r.groups().get(group));
+                s.put(r.kind(), group == null ? r.all() : r.group(group));
             }
         }
         return s;

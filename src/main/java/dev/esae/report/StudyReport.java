@@ -153,8 +153,8 @@ public final class StudyReport {
         for (ProbeSummary.Row r : rows) {
             if (r.probe().equals(probe) && (r.length() == length || r.input() == ProbeInput.BASE)) {
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
-                        r.input() == ProbeInput.BASE ? "base ψ" : r.kind() + " K=" + r.k(), r.input().id(), r.groups().get(ProbeTask.Group.S),
-                        r.groups().get(ProbeTask.Group.SO), r.groups().get(ProbeTask.Group.SP), r.groups().get(ProbeTask.Group.SPO), r.all()));
+                        r.input() == ProbeInput.BASE ? "base ψ" : r.kind() + " K=" + r.k(), r.input().id(), r.group(ProbeTask.Group.S),
+                        r.group(ProbeTask.Group.SO), r.group(ProbeTask.Group.SP), r.group(ProbeTask.Group.SPO), r.all()));
             }
         }
         md.append("\nEvery probe, length and K: `probe-").append(arch).append("/summary.md`.\n\n");
@@ -211,7 +211,7 @@ public final class StudyReport {
             }
             List<Double> values = new ArrayList<>();
             for (String g : groups) {
-                values.add(r.groups().get(ProbeTask.Group.valueOf(g)));
+                values.add(r.means().get(g));
             }
             series.put(base ? "base ψ" : r.kind(), values);
         }

@@ -44,8 +44,8 @@ public record StudyReportFile(StudySettings settings, Map<String, Double> timing
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("SPO") Double spo, double all) {
         /** The row of a probing summary. */
         public static Probing of(ProbeSummary.Row r) {
-            return new Probing(r.sae(), r.kind(), r.k(), r.length(), r.input().id(), r.probe(), r.groups().get(ProbeTask.Group.S),
-                    r.groups().get(ProbeTask.Group.SO), r.groups().get(ProbeTask.Group.SP), r.groups().get(ProbeTask.Group.SPO), r.all());
+            return new Probing(r.sae(), r.kind(), r.k(), r.length(), r.input().id(), r.probe(), r.group(ProbeTask.Group.S),
+                    r.group(ProbeTask.Group.SO), r.group(ProbeTask.Group.SP), r.group(ProbeTask.Group.SPO), r.all());
         }
     }
 

@@ -92,6 +92,16 @@ class BadInputTest {
         brokenCopy("model", "model-state-corrupt", "train-state.safetensors", Damage.CORRUPT);
         brokenCopy("data", "data-images-truncated", "images.npy", Damage.TRUNCATE);
         brokenCopy("data", "data-labels-corrupt", "labels.npy", Damage.CORRUPT);
+        // Task CSVs for probe --tasks (24 inputs in 4 orientations): one good, and one of each fault.
+        StringBuilder good = new StringBuilder("a,b\n");
+        for (int i = 0; i < 24; i++) {
+            good.append(i % 2).append(',').append(i % 3 == 0 ? 1 : 0).append('\n');
+        }
+        Files.writeString(root.resolve("tasks.csv"), good);
+        Files.writeString(root.resolve("tasks-ragged.csv"), good.toString().replaceFirst("\n1,0\n", "\n1,0,1\n"));
+        Files.writeString(root.resolve("tasks-not01.csv"), good.toString().replaceFirst("\n1,0\n", "\n1,0.5\n"));
+        Files.writeString(root.resolve("tasks-nopositives.csv"), good.toString().replace(",1\n", ",0\n"));
+        Files.writeString(root.resolve("tasks-rows.csv"), good.substring(0, good.lastIndexOf("\n", good.length() - 2) + 1));
         Files.writeString(root.resolve("a-file"), "not a folder");
         Files.createDirectories(root.resolve("stranger"));
         Files.writeString(root.resolve("stranger").resolve("notes.txt"), "somebody's notes");
@@ -223,6 +233,12 @@ class BadInputTest {
         t.add(c("other run in --out", "holds a dataset (images.npy), not a base model", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "1", "--out", p("data")));
         t.add(c("other run in --out", "holds an SAE (sae_weights.safetensors), not a fitted M", "fit-m", "--acts", acts, "--epochs", "1", "--out", p("sae")));
         t.add(c("other run in --out", "holds a fitted M (M.safetensors), not an SAE", "train-sae", "--kind", "topk", "--k", "4", "--acts", acts, "--epochs", "1", "--out", p("m")));
+        t.add(c("bad tasks CSV", "tasks-ragged.csv: line 3 has 3 field(s), expected 2 (one per task in the header)", "probe", "--acts", acts, "--tasks", p("tasks-ragged.csv"), "--out", p("o")));
+        t.add(c("bad tasks CSV", "tasks-not01.csv: line 3, task 'b': expected 0 or 1, got '0.5'", "probe", "--acts", acts, "--tasks", p("tasks-not01.csv"), "--out", p("o")));
+        t.add(c("bad tasks CSV", "tasks-nopositives.csv: task 'b' has no positives (a binary task needs both)", "probe", "--acts", acts, "--tasks", p("tasks-nopositives.csv"), "--out", p("o")));
+        t.add(c("bad tasks CSV", "tasks-rows.csv: has 23 rows of labels, but the activations hold 24 inputs in 4 orientations (expected 24 rows, one per input, or 96", "probe", "--acts", acts, "--tasks", p("tasks-rows.csv"), "--out", p("o")));
+        t.add(c("bad tasks CSV", "nowhere.csv: file not found (expected a CSV of task labels", "probe", "--acts", acts, "--tasks", p("nowhere.csv"), "--out", p("o")));
+        t.add(c("bad tasks CSV", "--labels or --tasks: expected one of them (the probe set's labels.npy for the shapes tasks, or a CSV of your own tasks), got both", "probe", "--acts", acts, "--labels", labels, "--tasks", p("tasks.csv"), "--out", p("o")));
         t.add(c("other run in --out", "holds a base model (model.safetensors), not probing results", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--out", p("model")));
         t.add(c("other run in --out", "holds an SAE (sae_weights.safetensors), not a frontier", "frontier", "--sae", p("sae"), "--model", p("model"), "--data", p("data"), "--out", p("sae")));
         t.add(c("other run in --out", "is not empty and holds no esae study", "reproduce", "--preset", "tiny", "--out", p("stranger")));

@@ -66,7 +66,7 @@ class ProbeSuiteTest {
         ActivationSet acts = randomActs(new SplittableRandom(1), 50, 3);
         ProbeSet set = ProbeSet.of(acts, labelsOf(data), 7);
         int[] p = set.powers();
-        boolean[][] expected = ProbeTasks.labels(set.tasks(), data, p, dev.esae.data.CyclicGroup.C4);
+        boolean[][] expected = ProbeTasks.labels(ProbeTasks.all(), data, p, dev.esae.data.CyclicGroup.C4);
         for (int i = 0; i < 50; i++) {
             for (int j = 0; j < 3; j++) {
                 assertEquals(acts.data()[(i * 4 + p[i]) * 3 + j], set.psi().values()[i * 3 + j]);

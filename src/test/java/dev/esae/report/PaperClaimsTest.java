@@ -7,7 +7,6 @@ import dev.esae.probe.ProbeInput;
 import dev.esae.probe.ProbeSummary;
 import dev.esae.probe.ProbeTask;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +45,10 @@ class PaperClaimsTest {
         return new PaperClaims.ModelOutputs(fitted, identity, rows, frontier);
     }
 
-    private static Map<ProbeTask.Group, Double> groups(double s) {
-        Map<ProbeTask.Group, Double> g = new EnumMap<>(ProbeTask.Group.class);
+    private static Map<String, Double> groups(double s) {
+        Map<String, Double> g = new LinkedHashMap<>();
         for (ProbeTask.Group group : ProbeTask.Group.values()) {
-            g.put(group, group == ProbeTask.Group.S ? s : 0.5);
+            g.put(group.name(), group == ProbeTask.Group.S ? s : 0.5);
         }
         return g;
     }
