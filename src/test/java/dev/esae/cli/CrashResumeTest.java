@@ -42,13 +42,7 @@ class CrashResumeTest {
 
     @Test
     void trainSaeKilledMidEpochResumesToTheSameBytes() throws Exception {
-        Random r = new Random(9);
-        float[] a = new float[4000 * 4 * 64];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) Math.max(0, r.nextGaussian());
-        }
-        Path acts = dir.resolve("acts.npy");
-        Npy.write(acts, HostArray.ofFloats(a, 4000, 4, 64));
+        Path acts = randomActs(9, 4000, 64);
         List<String> args = List.of("--seed", "4", "train-sae", "--kind", "twolayer", "--k", "8", "--acts", acts.toString(), "--epochs", "6",
                 "--batch", "16");
         killResumeCompare(args, 6);
@@ -60,13 +54,7 @@ class CrashResumeTest {
      */
     @Test
     void trainSaeStoppedBySigtermResumesToTheSameBytes() throws Exception {
-        Random r = new Random(5);
-        float[] a = new float[3000 * 4 * 64];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) Math.max(0, r.nextGaussian());
-        }
-        Path acts = dir.resolve("acts.npy");
-        Npy.write(acts, HostArray.ofFloats(a, 3000, 4, 64));
+        Path acts = randomActs(5, 3000, 64);
         List<String> args = List.of("--seed", "6", "train-sae", "--kind", "invariant", "--k", "8", "--acts", acts.toString(), "--epochs",
                 "6", "--batch", "16");
         Path ref = dir.resolve("ref");
@@ -107,13 +95,7 @@ class CrashResumeTest {
      */
     @Test
     void ctrlCOutsideTrainingExitsAtOnceLeavingNoHalfFile() throws Exception {
-        Random r = new Random(2);
-        float[] a = new float[4000 * 4 * 384];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) Math.max(0, r.nextGaussian());
-        }
-        Path acts = dir.resolve("acts.npy");
-        Npy.write(acts, HostArray.ofFloats(a, 4000, 4, 384));
+        Path acts = randomActs(2, 4000, 384);
         Path out = dir.resolve("m");
         Path log = dir.resolve("child.log");
         String[] fit = {"fit-m", "--solver", "lbfgs", "--iterations", "5000", "--acts", acts.toString(), "--out", out.toString()};
@@ -227,6 +209,18 @@ class CrashResumeTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming after epoch " + done + " of " + epochs), resumed.err());
         assertSameFiles(ref, crashed);
+    }
+
+    /** Non-negative Gaussian activations [count, 4, d] from {@code seed}, written to acts.npy in the test folder. */
+    private Path randomActs(long seed, int count, int d) throws IOException {
+        Random r = new Random(seed);
+        float[] a = new float[count * 4 * d];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.max(0, r.nextGaussian());
+        }
+        Path acts = dir.resolve("acts.npy");
+        Npy.write(acts, HostArray.ofFloats(a, count, 4, d));
+        return acts;
     }
 
     private static String[] with(List<String> args, String... more) {
