@@ -3,6 +3,7 @@ package dev.esae.cli;
 import dev.esae.base.Architecture;
 import dev.esae.data.Orientations;
 import dev.esae.equivariance.TransformSolver;
+import dev.esae.sae.ExportFormat;
 import dev.esae.sae.SaeKind;
 import java.util.List;
 import java.util.function.Function;
@@ -10,7 +11,7 @@ import picocli.CommandLine;
 
 /**
  * The typed options that name one of a few choices ({@code --kind}, {@code --arch},
- * {@code --preset}, {@code --solver}, {@code --orientations}, bench's {@code --stage}): picocli converts them by these
+ * {@code --preset}, {@code --solver}, export's {@code --format}, {@code --orientations}, bench's {@code --stage}): picocli converts them by these
  * converters, case-insensitively, and a value that is none of them gets one line naming the option
  * and the choices (see {@link Main}).
  */
@@ -24,6 +25,7 @@ final class Choices {
         cl.registerConverter(Orientations.class, of(List.of(Orientations.values()), Orientations::id));
         cl.registerConverter(TransformSolver.class, of(List.of(TransformSolver.values()), TransformSolver::id));
         cl.registerConverter(Preset.class, of(Preset.ALL, Preset::name));
+        cl.registerConverter(ExportFormat.class, of(List.of(ExportFormat.values()), ExportFormat::id));
         cl.registerConverter(BenchCommand.Stage.class, of(List.of(BenchCommand.Stage.values()), BenchCommand.Stage::id));
     }
 

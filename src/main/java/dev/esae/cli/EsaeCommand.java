@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Global options go before the command, e.g. 'esae --threads 1 selftest'.",
             "Exit codes: 0 success, 2 bad input or usage, 1 internal failure."},
         subcommands = {DoctorCommand.class, SelftestCommand.class, DatasetCommand.class, TrainBaseCommand.class,
-            ActivationsCommand.class, FitMCommand.class, TrainSaeCommand.class, ProbeCommand.class, FrontierCommand.class, ReproduceCommand.class, BenchCommand.class})
+            ActivationsCommand.class, FitMCommand.class, TrainSaeCommand.class, ProbeCommand.class, FrontierCommand.class, ExportCommand.class, ReproduceCommand.class, BenchCommand.class})
 public final class EsaeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -46,6 +46,8 @@ class BadInputTest {
         ok("activations", "--model", p("model"), "--data", p("data"), "--out", p("acts.npy"));
         ok("fit-m", "--acts", p("acts.npy"), "--epochs", "1", "--out", p("m"));
         ok("train-sae", "--kind", "topk", "--k", "4", "--acts", p("acts.npy"), "--epochs", "1", "--out", p("sae"));
+        ok("train-sae", "--kind", "invariant", "--k", "4", "--acts", p("acts.npy"), "--epochs", "1", "--out", p("sae-invariant"));
+        ok("export", "--sae", p("sae"), "--format", "sparsify", "--out", p("sae-sparsify"));
         ok("dataset", "--n", "24", "--seed", "3", "--out", p("other-data"));
 
         HostArray acts = Npy.read(root.resolve("acts.npy"));
@@ -171,6 +173,8 @@ class BadInputTest {
         t.add(c("missing .safetensors", "model.safetensors", "activations", "--model", p("model-missing"), "--data", p("data"), "--out", p("o.npy")));
         t.add(c("missing .safetensors", "sae_weights.safetensors", "probe", "--sae", p("sae-missing"), "--acts", acts, "--labels", labels, "--out", p("o")));
         t.add(c("missing .safetensors", "nowhere: not a transform folder (no M.safetensors", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", acts, "--transform", p("nowhere"), "--out", p("o")));
+        t.add(c("missing .safetensors", "sae_weights.safetensors: file not found", "export", "--sae", p("sae-missing"), "--format", "saelens", "--out", p("o")));
+        t.add(c("missing .npy", "nowhere: not an SAE folder", "export", "--sae", p("nowhere"), "--format", "saelens", "--out", p("o")));
         t.add(c("truncated .safetensors", "model.safetensors: not a readable safetensors file", "activations", "--model", p("model-truncated"), "--data", p("data"), "--out", p("o.npy")));
         t.add(c("truncated .safetensors", "model.safetensors: not a readable safetensors file", "frontier", "--sae", p("sae"), "--model", p("model-truncated"), "--data", p("data"), "--out", p("o")));
         t.add(c("truncated .safetensors", "sae_weights.safetensors: not a readable safetensors file", "probe", "--sae", p("sae-truncated"), "--acts", acts, "--labels", labels, "--out", p("o")));
@@ -179,6 +183,8 @@ class BadInputTest {
         t.add(c("corrupt .safetensors", "model.safetensors: not a readable safetensors file", "activations", "--model", p("model-corrupt"), "--data", p("data"), "--out", p("o.npy")));
         t.add(c("corrupt .safetensors", "sae_weights.safetensors: not a readable safetensors file", "frontier", "--sae", p("sae-corrupt"), "--model", p("model"), "--data", p("data"), "--out", p("o")));
         t.add(c("corrupt .safetensors", "M.safetensors: not a readable safetensors file", "train-sae", "--kind", "equivariant", "--k", "4", "--acts", acts, "--transform", p("m-corrupt"), "--out", p("o")));
+        t.add(c("truncated .safetensors", "sae_weights.safetensors: not a readable safetensors file", "export", "--sae", p("sae-truncated"), "--format", "sparsify", "--out", p("o")));
+        t.add(c("corrupt .safetensors", "sae_weights.safetensors: not a readable safetensors file", "export", "--sae", p("sae-corrupt"), "--format", "saelens", "--out", p("o")));
         t.add(c("corrupt .safetensors", "train-state.safetensors: not a readable safetensors file", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "2", "--batch", "8", "--out", p("model-state-corrupt"), "--resume"));
         // A wrong dtype.
         t.add(c("wrong dtype", "float64.npy: expected float32 activations, found float64[24, 4, 256]", "fit-m", "--acts", p("float64.npy"), "--out", p("o")));
@@ -205,7 +211,7 @@ class BadInputTest {
         t.add(c("K <= 0", "--lengths 0: expected 1 to 2048", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--lengths", "0", "--out", p("o")));
         t.add(c("K <= 0", "--k", "bench", "--stage", "topk", "--k", "0"));
         // An unknown option or kind.
-        for (String cmd : List.of("dataset", "train-base", "activations", "fit-m", "train-sae", "probe", "frontier", "reproduce", "bench", "selftest", "doctor")) {
+        for (String cmd : List.of("dataset", "train-base", "activations", "fit-m", "train-sae", "probe", "frontier", "export", "reproduce", "bench", "selftest", "doctor")) {
             t.add(c("unknown option", "Unknown option: '--frobnicate'", cmd, "--frobnicate"));
         }
         t.add(c("unknown kind", "--kind: expected topk, wide, twolayer, invariant or equivariant, got 'sparse'", "train-sae", "--kind", "sparse", "--k", "4", "--acts", acts, "--out", p("o")));
@@ -218,6 +224,11 @@ class BadInputTest {
         t.add(c("unknown kind", "--stage: expected", "bench", "--stage", "gpt"));
         t.add(c("unknown kind", "--device", "--device", "tpu", "doctor"));
         t.add(c("unknown command", "Unmatched argument", "train-everything"));
+        t.add(c("unknown kind", "--format: expected saelens or sparsify, got 'onnx'", "export", "--sae", p("sae"), "--format", "onnx", "--out", p("o")));
+        // A kind neither SAELens nor sparsify computes (a two-layer encoder).
+        t.add(c("kind with no SAELens/sparsify equivalent", "--sae " + p("sae-invariant") + ": the invariant kind has no SAELens equivalent; load esae's own files with python/esae_sae.py (docs/SAE_FORMAT.md)",
+                "export", "--sae", p("sae-invariant"), "--format", "saelens", "--out", p("o")));
+        t.add(c("kind with no SAELens/sparsify equivalent", "the invariant kind has no sparsify equivalent", "export", "--sae", p("sae-invariant"), "--format", "sparsify", "--out", p("o")));
         // An output folder that cannot be written.
         t.add(c("unwritable output", "--out " + p("a-file") + ": is a file; expected a folder", "dataset", "--n", "4", "--out", p("a-file")));
         t.add(c("unwritable output", "--out " + p("a-file") + "/o: cannot create the folder", "train-base", "--arch", "mlp", "--data", p("data"), "--out", p("a-file") + "/o"));
@@ -227,6 +238,7 @@ class BadInputTest {
         t.add(c("unwritable output", "cannot create the folder", "frontier", "--sae", p("sae"), "--model", p("model"), "--data", p("data"), "--out", p("a-file") + "/o"));
         t.add(c("unwritable output", "cannot create the folder", "activations", "--model", p("model"), "--data", p("data"), "--out", p("a-file") + "/o/acts.npy"));
         t.add(c("unwritable output", "cannot create the folder", "reproduce", "--preset", "tiny", "--out", p("a-file") + "/o"));
+        t.add(c("unwritable output", "--out " + p("a-file") + "/o: cannot create the folder", "export", "--sae", p("sae"), "--format", "saelens", "--out", p("a-file") + "/o"));
         t.add(c("unwritable output", "/proc/esae-out: cannot create the folder", "dataset", "--n", "4", "--out", "/proc/esae-out"));
         // An output folder that already holds a different run (or something else).
         t.add(c("other run in --out", "holds a base model (model.safetensors), not a dataset", "dataset", "--n", "4", "--out", p("model")));
@@ -244,6 +256,10 @@ class BadInputTest {
         t.add(c("other run in --out", "is not empty and holds no esae study", "reproduce", "--preset", "tiny", "--out", p("stranger")));
         t.add(c("other run in --out", "--resume: --out " + p("stranger") + " holds no study", "reproduce", "--preset", "tiny", "--out", p("stranger"), "--resume"));
         t.add(c("same kind, no --overwrite", "already holds a dataset (images.npy); pass --overwrite", "dataset", "--n", "24", "--out", p("other-data")));
+        t.add(c("same kind, no --overwrite", "--out " + p("sae-sparsify") + ": already holds an SAE (cfg.json); pass --overwrite", "export", "--sae", p("sae"), "--format", "sparsify", "--out", p("sae-sparsify")));
+        t.add(c("other run in --out", "holds a fitted M (M.safetensors), not an SAE", "export", "--sae", p("sae"), "--format", "saelens", "--out", p("m")));
+        t.add(c("other run in --out", "--out " + p("sae") + ": is the --sae folder; export into another folder", "export", "--sae", p("sae"), "--format", "saelens", "--out", p("sae"), "--overwrite"));
+        t.add(c("other run in --out", "holds sae.safetensors (an SAE in another layout), not a SAELens export", "export", "--sae", p("sae"), "--format", "saelens", "--out", p("sae-sparsify"), "--overwrite"));
         t.add(c("same kind, no --overwrite", "acts.npy: already exists; pass --overwrite", "activations", "--model", p("model"), "--data", p("data"), "--out", acts));
         t.add(c("same kind, no --resume", "already holds a training run (train-state.safetensors); pass --resume", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "2", "--batch", "8", "--out", p("model")));
         t.add(c("different settings on --resume", "was trained with k = 4, this run asks for 8", "train-sae", "--kind", "topk", "--k", "8", "--acts", acts, "--epochs", "2", "--out", p("sae"), "--resume"));
