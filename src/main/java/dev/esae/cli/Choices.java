@@ -1,6 +1,8 @@
 package dev.esae.cli;
 
 import dev.esae.base.Architecture;
+import dev.esae.data.DatasetSource;
+import dev.esae.data.FashionMnist;
 import dev.esae.data.Orientations;
 import dev.esae.equivariance.TransformSolver;
 import dev.esae.sae.ExportFormat;
@@ -11,7 +13,7 @@ import picocli.CommandLine;
 
 /**
  * The typed options that name one of a few choices ({@code --kind}, {@code --arch},
- * {@code --preset}, {@code --solver}, export's {@code --format}, {@code --orientations}, bench's {@code --stage}): picocli converts them by these
+ * {@code --preset}, {@code --solver}, export's {@code --format}, {@code --orientations}, dataset's {@code --source} and {@code --split}, bench's {@code --stage}): picocli converts them by these
  * converters, case-insensitively, and a value that is none of them gets one line naming the option
  * and the choices (see {@link Main}).
  */
@@ -23,6 +25,8 @@ final class Choices {
         cl.registerConverter(SaeKind.class, of(List.of(SaeKind.values()), SaeKind::id));
         cl.registerConverter(Architecture.class, of(List.of(Architecture.values()), Architecture::id));
         cl.registerConverter(Orientations.class, of(List.of(Orientations.values()), Orientations::id));
+        cl.registerConverter(DatasetSource.class, of(List.of(DatasetSource.values()), DatasetSource::id));
+        cl.registerConverter(FashionMnist.Split.class, of(List.of(FashionMnist.Split.values()), FashionMnist.Split::id));
         cl.registerConverter(TransformSolver.class, of(List.of(TransformSolver.values()), TransformSolver::id));
         cl.registerConverter(Preset.class, of(Preset.ALL, Preset::name));
         cl.registerConverter(ExportFormat.class, of(List.of(ExportFormat.values()), ExportFormat::id));

@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
  * or in a uniformly chosen orientation ({@link Orientations}). Labels per image are {@code [4][2]}:
  * (shape id, orientation) for quadrants 0..3 (clockwise from the top-left). The images are the
  * canonical representatives {@code x}; their orbit under {@link CyclicGroup} is {@code g^p x}.
+ *
+ * <p>A dataset of other images (Fashion-MNIST, {@link #unlabelled}) has no shape labels: training,
+ * activations and the frontier need only the images, and whatever asks for shape labels gets an
+ * {@link InputException} saying why there are none.
  */
 public final class ShapesDataset {
     /** Side of an image. */
@@ -24,12 +28,55 @@ public final class ShapesDataset {
 
     private final int count;
     private final byte[] images;
+    /** {@code null} for images without shape labels. */
     private final int[] labels;
+    /** Why there are no shape labels (one line for the user), or {@code null} when there are. */
+    private final String noLabels;
 
-    private ShapesDataset(int count, byte[] images, int[] labels) {
+    private ShapesDataset(int count, byte[] images, int[] labels, String noLabels) {
         this.count = count;
         this.images = images;
         this.labels = labels;
+        this.noLabels = noLabels;
+    }
+
+    /**
+     * Images without shape labels ({@code images}: uint8 row-major {@code [count, 64, 64]});
+     * {@code why} is the line a request for shape labels gets, naming the folder.
+     */
+    public static ShapesDataset unlabelled(byte[] images, int count, String why) {
+        if (images.length != count * SIZE * SIZE) {
+            throw new IllegalArgumentException(images.length + " bytes are not " + count + " images of 64x64");
+        }
+        return new ShapesDataset(count, images, null, why);
+    }
+
+    /**
+     * Images without shape labels from {@code images.npy} (uint8 {@code [N, 64, 64]}), checked for
+     * shape; {@code why} as in {@link #unlabelled}.
+     */
+    public static ShapesDataset fromImages(HostArray images, Path imagesFile, String why) {
+        checkImages(images, imagesFile);
+        return unlabelled(images.toUnsignedBytes(), images.dim(0), why);
+    }
+
+    private static void checkImages(HostArray images, Path imagesFile) {
+        if (images.dtype() != ElementType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
+            throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
+        }
+    }
+
+    /** Whether the images carry shape labels (the shapes dataset) or not (other images). */
+    public boolean hasShapeLabels() {
+        return labels != null;
+    }
+
+    /** The shape labels, or the {@link InputException} that says why there are none. */
+    private int[] shapeLabels() {
+        if (labels == null) {
+            throw new InputException(noLabels);
+        }
+        return labels;
     }
 
     /** Draws {@code n} upright images from {@code seed} (SPEC §1's default). */
@@ -62,7 +109,7 @@ public final class ShapesDataset {
             System.arraycopy(one, 0, labels, i * one.length, one.length);
             renderInto(one, catalog, images, i * SIZE * SIZE);
         }
-        return new ShapesDataset(n, images, labels);
+        return new ShapesDataset(n, images, labels, null);
     }
 
     /** The image drawn from one image's labels {@code [4][2]}. */
@@ -89,15 +136,13 @@ public final class ShapesDataset {
      * {@code [N, 4, 2]}), checked for shapes and label ranges.
      */
     public static ShapesDataset fromArrays(HostArray images, Path imagesFile, HostArray labels, Path labelsFile) {
-        if (images.dtype() != ElementType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
-            throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
-        }
+        checkImages(images, imagesFile);
         int[] l = checkLabels(labels, labelsFile);
         if (labels.dim(0) != images.dim(0)) {
             throw new InputException(labelsFile + ": holds labels for " + labels.dim(0) + " images, but " + imagesFile
                     + " holds " + images.dim(0));
         }
-        return new ShapesDataset(images.dim(0), images.toUnsignedBytes(), l);
+        return new ShapesDataset(images.dim(0), images.toUnsignedBytes(), l, null);
     }
 
     /**
@@ -132,11 +177,17 @@ public final class ShapesDataset {
     /** A copy of image {@code i}'s labels {@code [4][2]}. */
     public int[] labels(int i) {
         int w = QUADRANTS * 2;
-        return Arrays.copyOfRange(labels, i * w, (i + 1) * w);
+        return Arrays.copyOfRange(shapeLabels(), i * w, (i + 1) * w);
     }
 
-    /** How the shapes of these images are oriented: upright when every label's orientation is 0. */
+    /**
+     * How the shapes of these images are oriented: upright when every label's orientation is 0;
+     * images without shape labels are upright as given (photographs of upright garments).
+     */
     public Orientations orientations() {
+        if (labels == null) {
+            return Orientations.UPRIGHT;
+        }
         for (int i = 1; i < labels.length; i += 2) {
             if (labels[i] != 0) {
                 return Orientations.RANDOM;
@@ -150,29 +201,38 @@ public final class ShapesDataset {
      * repeats images (the paper's dataset does too); random orientations allow 28^4 = 614,656.
      */
     public int distinctImages() {
-        return imageKeys().size();
+        return imageKeys(labels == null).size();
     }
 
     /** How many of this dataset's images also occur in {@code other} (e.g. probe images seen in training). */
     public int imagesAlsoIn(ShapesDataset other) {
-        java.util.Set<Long> theirs = other.imageKeys();
+        // Labels stand for the image only when both sides have them; else compare pixels.
+        boolean byPixels = labels == null || other.labels == null;
+        java.util.Set<Object> theirs = other.imageKeys(byPixels);
         int n = 0;
         for (int i = 0; i < count; i++) {
-            n += theirs.contains(imageKey(i)) ? 1 : 0;
+            n += theirs.contains(imageKey(i, byPixels)) ? 1 : 0;
         }
         return n;
     }
 
-    /** The labels determine the image: one number per distinct labelling. */
-    private java.util.Set<Long> imageKeys() {
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+    /** One key per distinct image: its labelling (which determines a shapes image) or its pixels. */
+    private java.util.Set<Object> imageKeys(boolean byPixels) {
+        java.util.Set<Object> seen = new java.util.HashSet<>();
         for (int i = 0; i < count; i++) {
-            seen.add(imageKey(i));
+            seen.add(imageKey(i, byPixels));
         }
         return seen;
     }
 
-    private long imageKey(int i) {
+    private Object imageKey(int i, boolean byPixels) {
+        if (byPixels) {
+            return java.nio.ByteBuffer.wrap(images, i * SIZE * SIZE, SIZE * SIZE);
+        }
+        return labelKey(i);
+    }
+
+    private long labelKey(int i) {
         int w = QUADRANTS * 2;
         long key = 0;
         for (int j = 0; j < w; j++) {
@@ -197,6 +257,6 @@ public final class ShapesDataset {
 
     /** All labels as int32 {@code [N, 4, 2]}. */
     public HostArray labelsArray() {
-        return HostArray.ofInts(labels, count, QUADRANTS, 2);
+        return HostArray.ofInts(shapeLabels(), count, QUADRANTS, 2);
     }
 }

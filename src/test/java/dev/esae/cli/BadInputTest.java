@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.esae.data.FashionMnist;
+import dev.esae.data.IdxFile;
 import dev.esae.io.HostArray;
 import dev.esae.io.Npy;
 import java.io.IOException;
@@ -104,9 +106,25 @@ class BadInputTest {
         Files.writeString(root.resolve("tasks-not01.csv"), good.toString().replaceFirst("\n1,0\n", "\n1,0.5\n"));
         Files.writeString(root.resolve("tasks-nopositives.csv"), good.toString().replace(",1\n", ",0\n"));
         Files.writeString(root.resolve("tasks-rows.csv"), good.substring(0, good.lastIndexOf("\n", good.length() - 2) + 1));
+        // Fashion-MNIST idx folders (train split, 4 images) with one fault each, so that the rows need no package.
+        idxFolder("idx-truncated", IdxFile.IMAGES_MAGIC, new int[] {4, 28, 28}, 1000, 4);
+        idxFolder("idx-magic", IdxFile.LABELS_MAGIC, new int[] {4, 28, 28}, 4 * 784, 4);
+        idxFolder("idx-count", IdxFile.IMAGES_MAGIC, new int[] {4, 28, 28}, 4 * 784, 3);
+        idxFolder("idx-good", IdxFile.IMAGES_MAGIC, new int[] {4, 28, 28}, 4 * 784, 4);
         Files.writeString(root.resolve("a-file"), "not a folder");
         Files.createDirectories(root.resolve("stranger"));
         Files.writeString(root.resolve("stranger").resolve("notes.txt"), "somebody's notes");
+    }
+
+    /**
+     * A folder of Fashion-MNIST's train idx files: images with {@code magic} and header sizes
+     * {@code dims} but {@code pixels} bytes of data, and {@code labels} labels.
+     */
+    private static void idxFolder(String name, int magic, int[] dims, int pixels, int labels) throws IOException {
+        Path d = Files.createDirectories(root.resolve(name));
+        FashionMnist.Split train = FashionMnist.Split.TRAIN;
+        Files.write(d.resolve(train.imagesName()), dev.esae.testutil.IdxFiles.gz(magic, dims, new byte[pixels]));
+        Files.write(d.resolve(train.labelsName()), dev.esae.testutil.IdxFiles.gz(IdxFile.LABELS_MAGIC, new int[] {labels}, new byte[labels]));
     }
 
     private enum Damage { TRUNCATE, CORRUPT, DELETE }
@@ -221,6 +239,8 @@ class BadInputTest {
         t.add(c("unknown kind", "--orientations: expected upright or random, got 'tilted'", "dataset", "--n", "4", "--orientations", "tilted", "--out", p("o")));
         t.add(c("unknown kind", "--orientations: expected upright or random, got 'tilted'", "reproduce", "--orientations", "tilted", "--out", p("o")));
         t.add(c("unknown kind", "--solver: expected adam or lbfgs, got 'sgd'", "fit-m", "--acts", acts, "--solver", "sgd", "--out", p("o")));
+        t.add(c("unknown kind", "--source: expected shapes or fashion-mnist, got 'mnist'", "dataset", "--source", "mnist", "--out", p("o")));
+        t.add(c("unknown kind", "--split: expected train or test, got 'val'", "dataset", "--source", "fashion-mnist", "--split", "val", "--out", p("o")));
         t.add(c("unknown kind", "--stage: expected", "bench", "--stage", "gpt"));
         t.add(c("unknown kind", "--device", "--device", "tpu", "doctor"));
         t.add(c("unknown command", "Unmatched argument", "train-everything"));
@@ -245,6 +265,23 @@ class BadInputTest {
         t.add(c("other run in --out", "holds a dataset (images.npy), not a base model", "train-base", "--arch", "mlp", "--data", p("data"), "--epochs", "1", "--out", p("data")));
         t.add(c("other run in --out", "holds an SAE (sae_weights.safetensors), not a fitted M", "fit-m", "--acts", acts, "--epochs", "1", "--out", p("sae")));
         t.add(c("other run in --out", "holds a fitted M (M.safetensors), not an SAE", "train-sae", "--kind", "topk", "--k", "4", "--acts", acts, "--epochs", "1", "--out", p("m")));
+        // Fashion-MNIST's idx files: missing, truncated, of the wrong kind, or of two sizes; options that do not apply.
+        String fashionTrain = "/" + FashionMnist.Split.TRAIN.imagesName();
+        t.add(c("bad idx file", p("nowhere") + fashionTrain + ": not found: Fashion-MNIST is not installed there (apt-get install dataset-fashion-mnist",
+                "dataset", "--source", "fashion-mnist", "--idx-dir", p("nowhere"), "--out", p("o")));
+        t.add(c("bad idx file", p("idx-truncated") + fashionTrain + ": is truncated: its header's sizes [4, 28, 28] need 3136 bytes of data, the file holds 1000",
+                "dataset", "--source", "fashion-mnist", "--idx-dir", p("idx-truncated"), "--out", p("o")));
+        t.add(c("bad idx file", p("idx-magic") + fashionTrain + ": has magic number 0x00000801; expected a gzip-compressed idx file of images, magic 0x00000803",
+                "dataset", "--source", "fashion-mnist", "--idx-dir", p("idx-magic"), "--out", p("o")));
+        t.add(c("bad idx file", p("idx-count") + "/" + FashionMnist.Split.TRAIN.labelsName() + ": holds 3 labels, but " + p("idx-count") + fashionTrain
+                + " holds 4 images", "dataset", "--source", "fashion-mnist", "--idx-dir", p("idx-count"), "--out", p("o")));
+        t.add(c("bad idx file", "--n 5: expected 1 to 4 (the images of Fashion-MNIST's train split", "dataset", "--source", "fashion-mnist",
+                "--idx-dir", p("idx-good"), "--n", "5", "--out", p("o")));
+        t.add(c("option that does not apply", "--orientations random: only for --source shapes", "dataset", "--source", "fashion-mnist",
+                "--orientations", "random", "--out", p("o")));
+        t.add(c("option that does not apply", "--seed: only for --source shapes", "dataset", "--source", "fashion-mnist", "--seed", "3", "--out", p("o")));
+        t.add(c("option that does not apply", "--split: only for --source fashion-mnist", "dataset", "--split", "test", "--out", p("o")));
+        t.add(c("option that does not apply", "--idx-dir: only for --source fashion-mnist", "dataset", "--idx-dir", p("idx-count"), "--out", p("o")));
         t.add(c("bad tasks CSV", "tasks-ragged.csv: line 3 has 3 field(s), expected 2 (one per task in the header)", "probe", "--acts", acts, "--tasks", p("tasks-ragged.csv"), "--out", p("o")));
         t.add(c("bad tasks CSV", "tasks-not01.csv: line 3, task 'b': expected 0 or 1, got '0.5'", "probe", "--acts", acts, "--tasks", p("tasks-not01.csv"), "--out", p("o")));
         t.add(c("bad tasks CSV", "tasks-nopositives.csv: task 'b' has no positives (a binary task needs both)", "probe", "--acts", acts, "--tasks", p("tasks-nopositives.csv"), "--out", p("o")));
@@ -285,7 +322,8 @@ class BadInputTest {
         List<String> classes = cases().stream().map(Case::inputClass).distinct().toList();
         for (String needed : List.of("missing .npy", "truncated .npy", "corrupt .npy", "missing .safetensors", "truncated .safetensors",
                 "corrupt .safetensors", "wrong dtype", "wrong rank", "d mismatch", "n mismatch with M", "NaN in activations",
-                "Inf in activations", "K > latents", "K <= 0", "unknown option", "unknown kind", "unwritable output", "other run in --out")) {
+                "Inf in activations", "K > latents", "K <= 0", "unknown option", "unknown kind", "unwritable output", "other run in --out",
+                "bad idx file")) {
             assertTrue(classes.contains(needed), "the table has a row for " + needed);
         }
     }
