@@ -207,10 +207,12 @@ public final class PaperClaims {
 
     /** The claims section of report.md. */
     public static String markdown(Map<String, Claim> claims) {
-        StringBuilder md = new StringBuilder("## The paper's claims, checked on this run\n\n");
-        md.append("Computed from this study's own outputs (report.json `claims`); probing claims use the best of the probes per task "
-                + "at the longest L, averaged over the group, as the paper's Section 4 does (XGBoost alone in brackets).\n\n");
-        md.append("| claim | verdict | MLP | CNN | numbers |\n| --- | --- | --- | --- | --- |\n");
+        return ReportMarkdown.blocks(section(claims));
+    }
+
+    /** The claims section of the report: a heading, what the numbers are, and a row per claim. */
+    public static List<ReportDocument.Block> section(Map<String, Claim> claims) {
+        List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, Claim> e : claims.entrySet()) {
             Claim c = e.getValue();
             StringBuilder nums = new StringBuilder();
@@ -225,10 +227,13 @@ public final class PaperClaims {
                     nums.append(model.toUpperCase(Locale.ROOT)).append(": ").append(numbers(part.numbers()));
                 }
             }
-            md.append(String.format(Locale.ROOT, "| %s: %s | **%s** | %s | %s | %s |%n", e.getKey(), c.statement(), c.verdict(),
-                    verdicts.get(0), verdicts.get(1), nums));
+            rows.add(List.of(e.getKey() + ": " + c.statement(), "**" + c.verdict() + "**", verdicts.get(0), verdicts.get(1), nums.toString()));
         }
-        return md.append('\n').toString();
+        return List.of(new ReportDocument.Heading(2, "The paper's claims, checked on this run"),
+                ReportDocument.Text.of("Computed from this study's own outputs (report.json `claims`); probing claims use the best of the "
+                        + "probes per task at the longest L, averaged over the group, as the paper's Section 4 does (XGBoost alone in brackets)."),
+                new ReportDocument.Table(List.of(ReportDocument.Column.text("claim"), ReportDocument.Column.text("verdict"),
+                        ReportDocument.Column.text("MLP"), ReportDocument.Column.text("CNN"), ReportDocument.Column.text("numbers")), rows));
     }
 
     private static String numbers(Numbers numbers) {

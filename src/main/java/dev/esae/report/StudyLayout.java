@@ -75,4 +75,9 @@ public record StudyLayout(Path out) {
     public Path reportMd() {
         return out.resolve("report.md");
     }
+
+    /** report.md's tables and figures as one self-contained page. */
+    public Path reportHtml() {
+        return out.resolve("report.html");
+    }
 }

@@ -27,9 +27,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code report.json} (every number of the study) and {@code report.md} (tables and figures), read
- * back from the outputs of {@code esae reproduce}: base losses, R² of M, SAE metrics, probing group
- * tables, the frontier, the atlas's feature classes and the wall time of every step.
+ * {@code report.json} (every number of the study), {@code report.md} and {@code report.html} (the
+ * same tables and figures, from one {@link ReportDocument}), read back from the outputs of
+ * {@code esae reproduce}: base losses, R² of M, SAE metrics, probing group tables, the frontier,
+ * the atlas's feature classes and the wall time of every step.
  */
 public final class StudyReport {
     private final StudyLayout layout;
@@ -47,22 +48,26 @@ public final class StudyReport {
         this.lengths = settings.lengths();
     }
 
-    /** Reads every output, writes the figures, {@code report.json} and {@code report.md}; returns what report.json holds. */
+    /**
+     * Reads every output, writes the figures, {@code report.html}, {@code report.json} and {@code report.md} (in that order:
+     * the study's done-check reads the last two); returns what report.json holds.
+     */
     public StudyReportFile write() throws IOException {
         Files.createDirectories(layout.figures());
         Map<String, Double> timings = Files.isRegularFile(layout.timings())
                 ? Json.readMap(layout.timings(), Double.class, "the study's step times") : Map.of();
         Map<String, StudyReportFile.Model> archs = new LinkedHashMap<>();
-        StringBuilder body = new StringBuilder();
+        List<ReportDocument.Block> body = new ArrayList<>();
         Map<String, PaperClaims.ModelOutputs> claimInputs = new LinkedHashMap<>();
         for (String arch : StudyLayout.ARCHS) {
             archs.put(arch, archSection(arch, body, claimInputs));
         }
         Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(claimInputs);
-        StringBuilder md = new StringBuilder("# esae study report\n\n");
-        md.append(String.format(Locale.ROOT, "Canonical images: **%s** shapes (%s). Settings: %s%n%n", settings.orientations(),
-                "upright".equals(settings.orientations()) ? "SPEC §1, the paper's dataset"
-                        : "the identifiability ablation: ψ(x) cannot be told from ψ(g^p x)", Json.write(settings)));
+        List<ReportDocument.Block> doc = new ArrayList<>();
+        doc.add(ReportDocument.Text.of(String.format(Locale.ROOT, "Canonical images: **%s** shapes (%s). Settings: %s",
+                settings.orientations(), "upright".equals(settings.orientations()) ? "SPEC §1, the paper's dataset"
+                        : "the identifiability ablation: ψ(x) cannot be told from ψ(g^p x)", Json.write(settings))));
+        List<String> dataLines = new ArrayList<>();
         Map<String, StudyReportFile.Dataset> datasets = new LinkedHashMap<>();
         DatasetInfo train = DatasetFiles.info(layout.data());
         DatasetInfo probe = DatasetFiles.info(layout.probeData());
@@ -72,41 +77,49 @@ public final class StudyReport {
         }
         if (train != null) {
             datasets.put("train", new StudyReportFile.Dataset(train, null));
-            md.append(String.format(Locale.ROOT, "Training set: %s images, %s of them distinct.  %n", train.images(), train.distinctImages()));
+            dataLines.add(String.format(Locale.ROOT, "Training set: %s images, %s of them distinct.", train.images(), train.distinctImages()));
         }
         if (probe != null) {
             datasets.put("probe", new StudyReportFile.Dataset(probe, seen));
-            md.append(String.format(Locale.ROOT, "Probe set: %s images, %s of them distinct.  %n", probe.images(), probe.distinctImages()));
+            dataLines.add(String.format(Locale.ROOT, "Probe set: %s images, %s of them distinct.", probe.images(), probe.distinctImages()));
         }
         if (seen != null) {
-            md.append(String.format(Locale.ROOT, "Probe images that also occur in the training set: %d (the upright shapes allow only "
-                    + "8^4 = 4,096 images, as in the paper's dataset).%n", seen));
+            dataLines.add(String.format(Locale.ROOT, "Probe images that also occur in the training set: %d (the upright shapes allow only "
+                    + "8^4 = 4,096 images, as in the paper's dataset).", seen));
         }
-        md.append('\n').append(PaperClaims.markdown(claims));
-        md.append(body);
-        md.append("## Wall time per step\n\n| step | seconds |\n| --- | ---: |\n");
+        if (!dataLines.isEmpty()) {
+            doc.add(new ReportDocument.Text(dataLines));
+        }
+        doc.addAll(PaperClaims.section(claims));
+        doc.addAll(body);
+        doc.add(new ReportDocument.Heading(2, "Wall time per step"));
+        List<List<String>> times = new ArrayList<>();
         for (Map.Entry<String, Double> e : timings.entrySet()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", e.getKey(), e.getValue()));
+            times.add(List.of(e.getKey(), String.format(Locale.ROOT, "%.1f", e.getValue())));
         }
-        md.append("\nThe feature atlas: [atlas.html](atlas.html).\n");
+        doc.add(new ReportDocument.Table(List.of(ReportDocument.Column.text("step"), ReportDocument.Column.number("seconds")), times));
+        doc.add(ReportDocument.Text.of("The feature atlas: [atlas.html](atlas.html)."));
+        ReportDocument document = new ReportDocument("esae study report", doc);
         StudyReportFile report = new StudyReportFile(settings, timings, claims, archs, datasets, true);
+        AtomicFiles.writeString(layout.reportHtml(), ReportHtml.render(document, layout.figures()));
         AtomicFiles.writeString(layout.reportJson(), Json.pretty(report));
-        AtomicFiles.writeString(layout.reportMd(), md.toString());
+        AtomicFiles.writeString(layout.reportMd(), ReportMarkdown.render(document));
         return report;
     }
 
-    private StudyReportFile.Model archSection(String arch, StringBuilder md, Map<String, PaperClaims.ModelOutputs> claimInputs)
+    private StudyReportFile.Model archSection(String arch, List<ReportDocument.Block> blocks, Map<String, PaperClaims.ModelOutputs> claimInputs)
             throws IOException {
         String name = arch.toUpperCase(Locale.ROOT);
-        md.append("## ").append(name).append(" autoencoder\n\n");
+        blocks.add(new ReportDocument.Heading(2, name + " autoencoder"));
         List<String> loss = Files.readAllLines(layout.model(arch).resolve("loss.csv"));
         double finalLoss = Double.parseDouble(loss.get(loss.size() - 1).split(",")[1]);
-        md.append(String.format(Locale.ROOT, "Base model: final training loss %.6g after %d epochs.%n%n", finalLoss, loss.size() - 1));
+        blocks.add(ReportDocument.Text.of(String.format(Locale.ROOT, "Base model: final training loss %.6g after %d epochs.", finalLoss,
+                loss.size() - 1)));
 
         Map<String, TransformFitReport> r2BySolver = new LinkedHashMap<>();
         Map<String, Double> fittedR2 = new LinkedHashMap<>();
-        md.append("### M: R² of `M^p ψ(x)` against `ψ(g^p x)` (training activations)\n\n"
-                + "| fit | mean | std | per p | ‖M^n − I‖_F/√d | budget |\n| --- | ---: | ---: | --- | ---: | --- |\n");
+        blocks.add(new ReportDocument.Heading(3, "M: R² of `M^p ψ(x)` against `ψ(g^p x)` (training activations)"));
+        List<List<String>> r2Rows = new ArrayList<>();
         TransformScore identity = null;
         TransformScore lstsq = null;
         for (String solver : TransformChoice.SOLVERS) {
@@ -117,72 +130,86 @@ public final class StudyReport {
             fittedR2.put(solver, f.mean());
             String budget = solver.equals("adam") ? r2.run().epochs() + " epochs"
                     : r2.run().iterations() + " iterations (" + r2.run().stop() + ")";
-            md.append(String.format(Locale.ROOT, "| fitted, %s | %.4f | %.4f | %s | %.4g | %s |%n", solver, f.mean(), f.std(),
-                    perP(f.perP()), r2.cycleError(), budget));
+            r2Rows.add(List.of("fitted, " + solver, f4(f.mean()), f4(f.std()), perP(f.perP()),
+                    String.format(Locale.ROOT, "%.4g", r2.cycleError()), budget));
             identity = identity == null ? r2.identity() : identity;
             lstsq = lstsq == null ? r2.lstsq() : lstsq;
         }
         for (Map.Entry<String, TransformScore> e : List.of(Map.entry("identity", identity), Map.entry("least squares (p = 1, powered)", lstsq))) {
-            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | | |%n", e.getKey(), e.getValue().mean(), e.getValue().std(),
-                    perP(e.getValue().perP())));
+            r2Rows.add(List.of(e.getKey(), f4(e.getValue().mean()), f4(e.getValue().std()), perP(e.getValue().perP()), "", ""));
         }
+        blocks.add(new ReportDocument.Table(List.of(ReportDocument.Column.text("fit"), ReportDocument.Column.number("mean"),
+                ReportDocument.Column.number("std"), ReportDocument.Column.text("per p"), ReportDocument.Column.number("‖M^n − I‖_F/√d"),
+                ReportDocument.Column.text("budget")), r2Rows));
         TransformChoice chosen = TransformChoice.of(layout, arch, fittedR2);
-        md.append(String.format(Locale.ROOT, "%nThe equivariant SAEs use the %s fit (the higher training R², %.4f).%n%n", chosen.solver(),
-                chosen.r2()));
+        blocks.add(ReportDocument.Text.of(String.format(Locale.ROOT, "The equivariant SAEs use the %s fit (the higher training R², %.4f).",
+                chosen.solver(), chosen.r2())));
         r2Chart(arch, r2BySolver, identity, lstsq, layout.figures().resolve("r2-" + arch + ".png"));
-        md.append("![R² per p](figures/r2-").append(arch).append(".png)\n\n");
+        blocks.add(new ReportDocument.Figure("R² per p", "r2-" + arch + ".png"));
 
         List<StudyReportFile.Sae> saes = new ArrayList<>();
-        md.append("### SAEs\n\n| kind | K | MSE | FVU | L0 | L1 | dead |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        blocks.add(new ReportDocument.Heading(3, "SAEs"));
+        List<List<String>> saeRows = new ArrayList<>();
         for (int k : ks) {
             for (SaeKind kind : SaeKind.values()) {
                 SaeScores m = Json.read(layout.sae(arch, kind, k).resolve(SaeFiles.METRICS), SaeScores.class, "an SAE's metrics");
                 saes.add(new StudyReportFile.Sae(kind.id(), k, m));
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.4g | %.4f | %.2f | %.3f | %.1f%% |%n", kind.id(), k, m.mse(), m.fvu(),
-                        m.l0(), m.l1(), 100 * m.deadFraction()));
+                saeRows.add(List.of(kind.id(), Integer.toString(k), String.format(Locale.ROOT, "%.4g", m.mse()), f4(m.fvu()),
+                        String.format(Locale.ROOT, "%.2f", m.l0()), String.format(Locale.ROOT, "%.3f", m.l1()),
+                        String.format(Locale.ROOT, "%.1f%%", 100 * m.deadFraction())));
             }
         }
+        blocks.add(new ReportDocument.Table(List.of(ReportDocument.Column.text("kind"), ReportDocument.Column.number("K"),
+                ReportDocument.Column.number("MSE"), ReportDocument.Column.number("FVU"), ReportDocument.Column.number("L0"),
+                ReportDocument.Column.number("L1"), ReportDocument.Column.number("dead")), saeRows));
 
         List<ProbeResult> results = ProbeFiles.readResults(layout.probeOut(arch).resolve(ProbeFiles.RESULTS));
         List<ProbeSummary.Row> rows = ProbeSummary.of(results);
         List<StudyReportFile.Probing> probing = rows.stream().map(StudyReportFile.Probing::of).toList();
         String probe = results.stream().anyMatch(r -> r.probe().equals("xgboost")) ? "xgboost" : ProbeSummary.BEST;
         int length = lengths.get(lengths.size() - 1);
-        md.append("\n### Probing: mean test F1 per task group (").append(probe).append(", L = ").append(length).append(")\n\n");
-        md.append("| SAE | input | S | SO | SP | SPO | all |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        blocks.add(new ReportDocument.Heading(3, "Probing: mean test F1 per task group (" + probe + ", L = " + length + ")"));
+        List<List<String>> probeRows = new ArrayList<>();
         for (ProbeSummary.Row r : rows) {
             if (r.probe().equals(probe) && (r.length() == length || r.input() == ProbeInput.BASE)) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
-                        r.input() == ProbeInput.BASE ? "base ψ" : r.kind() + " K=" + r.k(), r.input().id(), r.group(ProbeTask.Group.S),
-                        r.group(ProbeTask.Group.SO), r.group(ProbeTask.Group.SP), r.group(ProbeTask.Group.SPO), r.all()));
+                probeRows.add(List.of(r.input() == ProbeInput.BASE ? "base ψ" : r.kind() + " K=" + r.k(), r.input().id(),
+                        f3(r.group(ProbeTask.Group.S)), f3(r.group(ProbeTask.Group.SO)), f3(r.group(ProbeTask.Group.SP)),
+                        f3(r.group(ProbeTask.Group.SPO)), f3(r.all())));
             }
         }
-        md.append("\nEvery probe, length and K: `probe-").append(arch).append("/summary.md`.\n\n");
+        blocks.add(new ReportDocument.Table(List.of(ReportDocument.Column.text("SAE"), ReportDocument.Column.text("input"),
+                ReportDocument.Column.number("S"), ReportDocument.Column.number("SO"), ReportDocument.Column.number("SP"),
+                ReportDocument.Column.number("SPO"), ReportDocument.Column.number("all")), probeRows));
+        blocks.add(ReportDocument.Text.of("Every probe, length and K: `probe-" + arch + "/summary.md`."));
         for (ProbeInput input : List.of(ProbeInput.LATENTS, ProbeInput.RECONSTRUCTION)) {
             String file = "probe-" + arch + "-" + input.id() + ".png";
             probeChart(rows, probe, length, input, name, layout.figures().resolve(file));
-            md.append("![probing, ").append(input.id()).append("](figures/").append(file).append(")\n");
+            blocks.add(new ReportDocument.Figure("probing, " + input.id(), file));
         }
 
         List<Frontier.Point> points = Frontier.read(layout.frontierOut(arch).resolve(Frontier.CSV));
-        md.append("\n### Frontier: spliced MSE against mean L1 of z\n\n| SAE | L1 | spliced MSE | base MSE |\n| --- | ---: | ---: | ---: |\n");
+        blocks.add(new ReportDocument.Heading(3, "Frontier: spliced MSE against mean L1 of z"));
+        List<List<String>> frontierRows = new ArrayList<>();
         for (Frontier.Point p : points) {
-            md.append(String.format(Locale.ROOT, "| %s K=%d | %s | %s | %s |%n", p.kind(), p.k(), Frontier.number(p.l1()),
-                    Frontier.number(p.splicedMse()), Frontier.number(p.baseMse())));
+            frontierRows.add(List.of(p.kind() + " K=" + p.k(), Frontier.number(p.l1()), Frontier.number(p.splicedMse()),
+                    Frontier.number(p.baseMse())));
         }
+        blocks.add(new ReportDocument.Table(List.of(ReportDocument.Column.text("SAE"), ReportDocument.Column.number("L1"),
+                ReportDocument.Column.number("spliced MSE"), ReportDocument.Column.number("base MSE")), frontierRows));
         claimInputs.put(arch, new PaperClaims.ModelOutputs(fittedR2, identity.mean(), rows, points));
         copy(layout.frontierOut(arch).resolve(Frontier.PNG), layout.figures().resolve("frontier-" + arch + ".png"));
-        md.append("\n![frontier](figures/frontier-").append(arch).append(".png)\n\n");
+        blocks.add(new ReportDocument.Figure("frontier", "frontier-" + arch + ".png"));
 
         StudyAtlas.Section atlas = null;
         if (Files.isRegularFile(layout.atlasJson())) {
             atlas = StudyAtlas.read(layout).get(arch);
             if (atlas != null) {
-                md.append(String.format(Locale.ROOT, "### Features of the equivariant SAE (K = %d)%n%n%d of the %d most frequent features are "
-                        + "invariant (cos(M^p D_i, D_i) >= %.1f for every p), the rest equivariant.%n%n", atlas.k(), atlas.invariant(),
-                        atlas.features(), FeatureAtlas.INVARIANT_COSINE));
+                blocks.add(new ReportDocument.Heading(3, String.format(Locale.ROOT, "Features of the equivariant SAE (K = %d)", atlas.k())));
+                blocks.add(ReportDocument.Text.of(String.format(Locale.ROOT, "%d of the %d most frequent features are invariant "
+                        + "(cos(M^p D_i, D_i) >= %.1f for every p), the rest equivariant.", atlas.invariant(), atlas.features(),
+                        FeatureAtlas.INVARIANT_COSINE)));
             }
-            md.append("![decoded features](figures/features-").append(arch).append(".png)\n\n");
+            blocks.add(new ReportDocument.Figure("decoded features", "features-" + arch + ".png"));
         }
         return new StudyReportFile.Model(finalLoss, r2BySolver, new StudyReportFile.Choice(chosen.r2(), chosen.solver()), saes, probing,
                 points, atlas);
@@ -222,6 +249,14 @@ public final class StudyReport {
         }
         Charts.groupedBars(file, String.format(Locale.ROOT, "%s: probes on SAE %s (K = %d, L = %d, %s)", arch, input.id(), k, length, probe),
                 "task group", "mean test F1", groups, series, 0.0, 1.0);
+    }
+
+    private static String f4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String f3(Double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static String perP(List<Double> values) {

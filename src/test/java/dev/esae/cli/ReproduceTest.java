@@ -91,6 +91,12 @@ class ReproduceTest {
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## The paper's claims, checked on this run") && md.contains("| R2b: "), md);
         assertTrue(md.contains("## CNN autoencoder") && md.contains("![frontier](figures/frontier-cnn.png)"), md);
+        // report.html: the same tables as one self-contained page (figures inline, no URL), verdicts styled, linking the atlas.
+        org.w3c.dom.Document page = dev.esae.report.ReportHtmlCheck.assertSelfContained(Files.readString(out.resolve("report.html")));
+        List<List<String>> claimRows = dev.esae.report.ReportHtmlCheck.claimRows(page);
+        assertEquals(List.of("R1", "R2a", "R2b", "R3a", "R3b"), claimRows.stream().map(row -> row.get(0).split(":")[0]).toList());
+        claimRows.forEach(row -> assertEquals(row.get(1).equals("holds") ? "holds" : "fails", row.get(5), row.toString()));
+        assertEquals(10, page.getElementsByTagName("img").getLength(), "every figure inline");
         String html = Files.readString(out.resolve("atlas.html"));
         assertTrue(html.strip().endsWith("</html>") && html.contains("data:image/png;base64,") && html.contains("sortAll('cls')"));
         assertFalse(html.contains("src=\"figures/"), "images are inline");
@@ -205,6 +211,9 @@ class ReproduceTest {
         String mdA = Files.readString(reference.resolve("report.md"));
         String mdB = Files.readString(killed.resolve("report.md"));
         assertEquals(mdA.substring(0, mdA.indexOf("## Wall time per step")), mdB.substring(0, mdB.indexOf("## Wall time per step")));
-        CrashResumeTest.assertSameFiles(reference, killed, "timings.json", "report.json", "report.md");
+        String htmlA = Files.readString(reference.resolve("report.html"));
+        String htmlB = Files.readString(killed.resolve("report.html"));
+        assertEquals(htmlA.substring(0, htmlA.indexOf("Wall time per step")), htmlB.substring(0, htmlB.indexOf("Wall time per step")));
+        CrashResumeTest.assertSameFiles(reference, killed, "timings.json", "report.json", "report.md", "report.html");
     }
 }
