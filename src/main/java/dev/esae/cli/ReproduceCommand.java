@@ -80,7 +80,7 @@ final class ReproduceCommand extends Subcommand {
             return ExitCodes.OK;
         }));
         steps.add(new StudyPlan.Step("report", "report", () -> StudyPlan.json(layout.reportJson(), "complete")
-                && Files.isRegularFile(layout.reportMd()), () -> {
+                && Files.isRegularFile(layout.reportMd()) && Files.isRegularFile(layout.reportHtml()), () -> {
                     new StudyReport(layout, settings).write();
                     return ExitCodes.OK;
                 }));
@@ -120,7 +120,7 @@ final class ReproduceCommand extends Subcommand {
             out().printf(Locale.ROOT, "%s: done in %.1f s%n", tag, secs);
         }
         out().printf(Locale.ROOT, "reproduce %s: %d step(s) run, %d skipped, %.1f s; report: %s, %s%n", preset.name(), ran,
-                steps.size() - ran, (System.nanoTime() - start) / 1e9, layout.reportMd(), layout.atlas());
+                steps.size() - ran, (System.nanoTime() - start) / 1e9, layout.reportMd() + ", " + layout.reportHtml(), layout.atlas());
         return ExitCodes.OK;
     }
 
