@@ -92,6 +92,9 @@ public final class ShapesDataset {
         if (images.dtype() != ElementType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
             throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
         }
+        if (images.dim(0) == 0) {
+            throw new InputException(imagesFile + ": holds no images (expected [N, 64, 64] with N >= 1)");
+        }
         int[] l = checkLabels(labels, labelsFile);
         if (labels.dim(0) != images.dim(0)) {
             throw new InputException(labelsFile + ": holds labels for " + labels.dim(0) + " images, but " + imagesFile
