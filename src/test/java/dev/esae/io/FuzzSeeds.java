@@ -33,8 +33,9 @@ import java.util.Map;
 
 /**
  * Writes the seed inputs of the parser fuzz tests: small valid files from esae's own writers (and
- * a few cut short), under {@code <resources>/dev/esae/io/<Test>Inputs/<method>/seed-*}. Run it
- * again when a format changes ({@code scripts/fuzz.sh --seeds}); the fuzzers' findings
+ * a few cut short), under {@code <resources>/dev/esae/io/<Test>Inputs/<method>/seed-*}, and, as
+ * {@code review-*}, the inputs of the bugs found by reading the parsers rather than by fuzzing. Run
+ * it again when a format changes ({@code scripts/fuzz.sh --seeds}); the fuzzers' findings
  * ({@code crash-*}) beside them are kept.
  */
 public final class FuzzSeeds {
@@ -57,13 +58,58 @@ public final class FuzzSeeds {
         s.json();
         s.saeFolders();
         s.folders();
+        s.reviewed();
         System.exit(0);
     }
 
     private void seed(String test, String method, String name, byte[] bytes) throws IOException {
+        write(test, method, "seed-" + name, bytes);
+    }
+
+    private void write(String test, String method, String file, byte[] bytes) throws IOException {
         Path dir = resources.resolve("dev/esae/io").resolve(test + "Inputs").resolve(method);
         Files.createDirectories(dir);
-        Files.write(dir.resolve("seed-" + name), bytes);
+        Files.write(dir.resolve(file), bytes);
+    }
+
+    /** A .npy file with a hand-written header dict and {@code dataBytes} zero bytes of data. */
+    private static byte[] npyWithHeader(String dict, int dataBytes) {
+        byte[] d = dict.getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(10 + d.length + 1 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) (d.length + 1)).put(d).put((byte) '\n');
+        return b.array();
+    }
+
+    /** A safetensors file with a hand-written header and {@code dataBytes} zero bytes of data. */
+    private static byte[] safetensorsWithHeader(String header, int dataBytes) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array();
+    }
+
+    /** The inputs of the bugs found by review (each has a unit test too; docs/RELIABILITY.md lists them). */
+    private void reviewed() throws IOException {
+        write("NpyFuzzTest", "readNpy", "review-shape-bytes-wrap-to-0",
+                npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1073741824, 1073741824, 2), }", 0));
+        write("NpyFuzzTest", "readNpy", "review-header-longer-than-file",
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 16, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', '\n'});
+        write("SafeTensorsFuzzTest", "readSafeTensors", "review-shape-bytes-wrap-to-0",
+                safetensorsWithHeader("{\"x\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", 0));
+        write("SafeTensorsFuzzTest", "readSafeTensors", "review-overlapping-tensors",
+                safetensorsWithHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"y\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 16));
+        List<byte[]> topk = FuzzFiles.split(saeFolder(SaeKind.TOPK, 2, 4, 1, false), 2);
+        String cfg = new String(topk.get(0), StandardCharsets.UTF_8).replace("\"d_in\": 2,", "\"d_in\": 200000000,");
+        write("SaeFolderFuzzTest", "loadSae", "review-cfg-sizes-beyond-the-weights",
+                FuzzFiles.join(cfg.getBytes(StandardCharsets.UTF_8), topk.get(1)));
+        byte[] flat = npyBytes(HostArray.ofFloats(new float[] {1, 2, 3, 4}, 2, 2));
+        write("FolderFuzzTest", "loadFolders", "review-negative-powers", withSelector(FolderFuzzTest.ACTIVATIONS,
+                FuzzFiles.join(flat, npyBytes(HostArray.ofLongs(new long[] {-1, -1}, 2)))));
+        write("FolderFuzzTest", "loadFolders", "review-acts-shape-bytes-wrap-to-0", withSelector(FolderFuzzTest.ACTIVATIONS,
+                FuzzFiles.join(npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824, 1073741824, 4), }", 0),
+                        new byte[0])));
+        write("FolderFuzzTest", "loadFolders", "review-dataset-of-no-images", withSelector(FolderFuzzTest.DATASET,
+                FuzzFiles.join(new byte[0], npyBytes(HostArray.ofInts(new int[0], 0, 4, 2)),
+                        npyBytes(HostArray.ofUnsignedBytes(new byte[0], 0, 64, 64)))));
     }
 
     private byte[] npyBytes(HostArray a) throws IOException {
