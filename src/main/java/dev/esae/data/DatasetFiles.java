@@ -164,7 +164,7 @@ public final class DatasetFiles {
         String o = info.orientations();
         Orientations or = o == null ? null : Orientations.fromId(o);
         if (or == null) {
-            throw new InputException(file + ": expected \"orientations\": \"upright\" or \"random\", found " + o);
+            throw new InputException(file + ": expected \"orientations\": \"upright\" or \"random\", found " + InputException.printable(o));
         }
         return or;
     }

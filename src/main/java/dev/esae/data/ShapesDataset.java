@@ -64,6 +64,9 @@ public final class ShapesDataset {
         if (images.dtype() != ElementType.UINT8 || images.rank() != 3 || images.dim(1) != SIZE || images.dim(2) != SIZE) {
             throw new InputException(imagesFile + ": expected uint8 images [N, 64, 64], found " + images.describe());
         }
+        if (images.dim(0) == 0) {
+            throw new InputException(imagesFile + ": holds no images (expected [N, 64, 64] with N >= 1)");
+        }
     }
 
     /** Whether the images carry shape labels (the shapes dataset) or not (other images). */

@@ -81,6 +81,13 @@ public final class ActivationSet {
         if (p.length != rows) {
             throw new InputException(powersFile + ": holds " + p.length + " powers for " + rows + " rows of " + acts);
         }
+        // Before n is taken from the largest: powers below 0 made n = 0 (a division by zero), or beyond the long range.
+        for (int i = 0; i < rows; i++) {
+            if (p[i] < 0 || p[i] >= rows) {
+                throw new InputException(powersFile + ": row " + i + " has power " + p[i] + "; expected powers 0..n-1 of n orientations,"
+                        + " n at most the " + rows + " rows");
+            }
+        }
         long n = Arrays.stream(p).max().orElse(0) + 1;
         for (int i = 0; i < rows; i++) {
             if (p[i] != i % n || rows % n != 0) {

@@ -15,10 +15,10 @@ public final class HostArray {
     private final ByteBuffer data;
 
     HostArray(ElementType dtype, int[] shape, ByteBuffer data) {
-        long count = count(shape);
-        if (count * dtype.itemSize() != data.remaining()) {
+        long bytes = Math.multiplyExact(count(shape), (long) dtype.itemSize());
+        if (bytes != data.remaining()) {
             throw new IllegalArgumentException("data holds " + data.remaining() + " bytes, shape "
-                    + Arrays.toString(shape) + " of " + dtype.numpyName() + " needs " + count * dtype.itemSize());
+                    + Arrays.toString(shape) + " of " + dtype.numpyName() + " needs " + bytes);
         }
         this.dtype = dtype;
         this.shape = shape.clone();

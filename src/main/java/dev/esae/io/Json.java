@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * esae's one place for JSON: Jackson reads and binds it (records for configs and results, with
@@ -48,6 +50,9 @@ public final class Json {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
+    /** Jackson's advice on coercion configs, in both its wordings: for library users, not for a file's reader. */
+    private static final Pattern COERCION_ADVICE = Pattern.compile(" \\(but (could|might) if");
+
     private Json() {}
 
     // ---- reading ----
@@ -69,8 +74,13 @@ public final class Json {
 
     /** Binds JSON text to {@code type} (a record); {@link IllegalArgumentException} when it is not JSON or not that shape. */
     public static <T> T bind(String text, Class<T> type) {
+        JsonNode n = tree(text);
+        // Jackson binds a top-level null to a null record, which every caller would dereference.
+        if (n.isNull()) {
+            throw new IllegalArgumentException("JSON: null, expected an object");
+        }
         try {
-            return MAPPER.treeToValue(tree(text), type);
+            return MAPPER.treeToValue(n, type);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(message(e));
         }
@@ -119,7 +129,9 @@ public final class Json {
             try {
                 out.put(e.getKey(), MAPPER.convertValue(e.getValue(), type));
             } catch (IllegalArgumentException ex) {
-                throw new InputException(file + ": \"" + e.getKey() + "\" cannot be read as " + what + " (" + ex.getMessage() + ")");
+                // Jackson's own message runs over several lines; the file's reader gets its first sentence, as from read.
+                String why = ex.getCause() instanceof JsonProcessingException j ? message(j) : ex.getMessage();
+                throw new InputException(file + ": \"" + e.getKey() + "\" cannot be read as " + what + " (" + why + ")");
             }
         }
         return out;
@@ -160,12 +172,12 @@ public final class Json {
         String field = "";
         if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
             String name = m.getPath().get(m.getPath().size() - 1).getFieldName();
-            field = name == null ? "" : "\"" + name + "\": ";
+            field = name == null ? "" : "\"" + InputException.printable(name) + "\": ";
         }
-        // Jackson's first sentence; its advice on coercion configs is for library users, not for a file's reader.
+        // Jackson's first sentence, without its advice on coercion configs.
         String what = e.getOriginalMessage().lines().findFirst().orElse("malformed");
-        int advice = what.indexOf(" (but could if");
-        return "JSON: " + field + (advice < 0 ? what : what.substring(0, advice)) + where;
+        Matcher advice = COERCION_ADVICE.matcher(what);
+        return "JSON: " + field + (advice.find() ? what.substring(0, advice.start()) : what) + where;
     }
 
     private static Object plain(JsonNode n) {

@@ -56,6 +56,11 @@ public final class Npy {
             if (headerLen > 1 << 20) {
                 throw bad(file, "its header claims " + headerLen + " bytes, more than any real .npy header");
             }
+            // Checked before the header's buffer is allocated: the claim may be anything up to 1 MiB.
+            if (headerLen > fileSize - ch.position()) {
+                throw bad(file, "it ends inside the header (it claims " + headerLen + " bytes, the file has "
+                        + (fileSize - ch.position()) + " after the preamble)");
+            }
             ByteBuffer hb = readFully(ch, (int) headerLen, file, "the header");
             String header = new String(hb.array(), major == 1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             ElementType dtype = parseDtype(file, header);
@@ -67,13 +72,13 @@ public final class Npy {
             if (fortran.group(1).equals("True")) {
                 throw bad(file, "it is stored in Fortran order; expected C order (save it with np.ascontiguousarray)");
             }
-            long count;
+            long dataBytes;
             try {
-                count = HostArray.count(shape);
+                // Exact: a product that wraps around to the file's size would pass the checks below.
+                dataBytes = Math.multiplyExact(HostArray.count(shape), (long) dtype.itemSize());
             } catch (ArithmeticException | IllegalArgumentException e) {
-                throw bad(file, "its shape " + java.util.Arrays.toString(shape) + " is not valid");
+                throw bad(file, "its shape " + java.util.Arrays.toString(shape) + " of " + dtype.numpyName() + " has more than 2^63 bytes");
             }
-            long dataBytes = count * dtype.itemSize();
             long available = fileSize - ch.position();
             if (available < dataBytes) {
                 throw bad(file, "it is truncated: shape " + java.util.Arrays.toString(shape) + " of "
@@ -116,9 +121,10 @@ public final class Npy {
             return t;
         }
         if (descr.startsWith(">") && ElementType.fromDescr("<" + descr.substring(1)) != null) {
-            throw bad(file, "it is big-endian ('" + descr + "'); expected little-endian (use arr.astype(arr.dtype.newbyteorder('<')))");
+            throw bad(file, "it is big-endian ('" + InputException.printable(descr)
+                    + "'); expected little-endian (use arr.astype(arr.dtype.newbyteorder('<')))");
         }
-        throw bad(file, "dtype '" + descr + "' is not supported; expected one of " + ElementType.supportedList());
+        throw bad(file, "dtype '" + InputException.printable(descr) + "' is not supported; expected one of " + ElementType.supportedList());
     }
 
     private static int[] parseShape(Path file, String header) {
@@ -142,7 +148,7 @@ public final class Npy {
                 }
                 dims.add((int) v);
             } catch (NumberFormatException e) {
-                throw bad(file, "its shape '(" + m.group(1) + ")' is not a tuple of integers");
+                throw bad(file, "its shape '(" + InputException.printable(m.group(1)) + ")' is not a tuple of integers");
             }
         }
         return dims.stream().mapToInt(Integer::intValue).toArray();

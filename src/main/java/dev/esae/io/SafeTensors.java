@@ -35,7 +35,8 @@ public final class SafeTensors {
         public HostArray require(Path file, String name, ElementType type, int... shape) {
             HostArray a = tensors.get(name);
             if (a == null) {
-                throw new InputException(file + ": has no tensor '" + name + "' (it holds " + tensors.keySet() + ")");
+                throw new InputException(file + ": has no tensor '" + name + "' (it holds "
+                        + tensors.keySet().stream().map(InputException::printable).toList() + ")");
             }
             if (a.dtype() != type || !java.util.Arrays.equals(a.shape(), shape)) {
                 throw new InputException(file + ": tensor '" + name + "' is " + a.describe() + ", expected "
@@ -123,6 +124,7 @@ public final class SafeTensors {
             readFully(ch, all, dataStart);
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, HostArray> tensors = new LinkedHashMap<>();
+            List<Span> spans = new ArrayList<>();
             long covered = 0;
             for (Map.Entry<String, Object> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
@@ -130,22 +132,36 @@ public final class SafeTensors {
                     continue;
                 }
                 if (!(e.getValue() instanceof Map<?, ?> info)) {
-                    throw bad(file, "the entry of tensor '" + e.getKey() + "' is not an object");
+                    throw bad(file, "the entry of tensor '" + InputException.printable(e.getKey()) + "' is not an object");
                 }
-                HostArray a = tensor(file, e.getKey(), (Map<String, Object>) info, all);
+                HostArray a = tensor(file, e.getKey(), (Map<String, Object>) info, all, spans);
                 covered += (long) a.size() * a.dtype().itemSize();
                 tensors.put(e.getKey(), a);
             }
+            // The format wants the data section tiled: no overlaps (two names for one set of bytes), no holes.
+            spans.sort(java.util.Comparator.comparingLong(Span::begin).thenComparingLong(Span::end));
+            Span last = null;
+            for (Span s : spans) {
+                if (s.end() == s.begin()) {
+                    continue;  // an empty tensor holds no bytes, wherever it points
+                }
+                if (last != null && s.begin() < last.end()) {
+                    throw bad(file, "tensors '" + InputException.printable(last.name()) + "' and '" + InputException.printable(s.name())
+                            + "' overlap (data_offsets [" + last.begin() + ", " + last.end() + "] and [" + s.begin() + ", " + s.end()
+                            + "])");
+                }
+                last = s;
+            }
             if (covered != dataLen) {
                 throw bad(file, "its tensors cover " + covered + " bytes of the " + dataLen + " in the data section"
-                        + " (overlapping tensors, or a truncated or padded file)");
+                        + " (a truncated or padded file)");
             }
             // Files from other tools carry no digest and load as they are.
             for (Map.Entry<String, HostArray> e : tensors.entrySet()) {
                 String want = metadata.get(DIGEST + e.getKey());
                 if (want != null && !want.equals(sha256(e.getValue().rawData()))) {
-                    throw new InputException(file + ": tensor '" + e.getKey() + "' is corrupted (its bytes do not match the SHA-256 written "
-                            + "with it)");
+                    throw new InputException(file + ": tensor '" + InputException.printable(e.getKey())
+                            + "' is corrupted (its bytes do not match the SHA-256 written with it)");
                 }
             }
             return new Contents(tensors, metadata);
@@ -226,20 +242,23 @@ public final class SafeTensors {
         }
         for (Map.Entry<?, ?> me : m.entrySet()) {
             if (!(me.getValue() instanceof String sv)) {
-                throw bad(file, "metadata '" + me.getKey() + "' is not a string");
+                throw bad(file, "metadata '" + InputException.printable(me.getKey()) + "' is not a string");
             }
             into.put((String) me.getKey(), sv);
         }
     }
 
-    private static HostArray tensor(Path file, String name, Map<String, Object> info, ByteBuffer all) {
-        String where = "tensor '" + name + "'";
+    /** Where a tensor's bytes are in the data section. */
+    private record Span(String name, long begin, long end) {}
+
+    private static HostArray tensor(Path file, String name, Map<String, Object> info, ByteBuffer all, List<Span> spans) {
+        String where = "tensor '" + InputException.printable(name) + "'";
         if (!(info.get("dtype") instanceof String dtypeName)) {
             throw bad(file, where + " has no dtype");
         }
         ElementType type = ElementType.fromSafetensors(dtypeName);
         if (type == null) {
-            throw bad(file, where + " has dtype " + dtypeName + "; esae reads F32, F64, I32, I64 and U8");
+            throw bad(file, where + " has dtype " + InputException.printable(dtypeName) + "; esae reads F32, F64, I32, I64 and U8");
         }
         if (!(info.get("shape") instanceof List<?> shapeList)) {
             throw bad(file, where + " has no shape");
@@ -247,7 +266,7 @@ public final class SafeTensors {
         int[] shape = new int[shapeList.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(shapeList.get(i) instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) {
-                throw bad(file, where + " has a shape that is not a list of sizes: " + shapeList);
+                throw bad(file, where + " has a shape that is not a list of sizes: " + InputException.printable(shapeList));
             }
             shape[i] = (int) (long) l;
         }
@@ -257,7 +276,8 @@ public final class SafeTensors {
         }
         long expected;
         try {
-            expected = HostArray.count(shape) * type.itemSize();
+            // Exact: a product that wraps around (to 0, say) would match any data_offsets.
+            expected = Math.multiplyExact(HostArray.count(shape), (long) type.itemSize());
         } catch (ArithmeticException ex) {
             throw bad(file, where + " has a shape too large: " + shapeList);
         }
@@ -269,6 +289,7 @@ public final class SafeTensors {
             throw bad(file, where + " spans " + (end - begin) + " bytes, but shape " + shapeList + " of " + dtypeName
                     + " needs " + expected);
         }
+        spans.add(new Span(name, begin, end));
         ByteBuffer slice = all.duplicate().position((int) (long) begin).limit((int) (long) end).slice();
         return new HostArray(type, shape, slice);
     }

@@ -105,13 +105,38 @@ public final class SaeFiles {
         return new Header(cfg, kind, d, l, k, order);
     }
 
-    /** Loads an SAE folder onto {@code backend}, checking every tensor's shape. */
+    /** The tensors of an SAE of {@code h}'s kind and sizes, as saved (the class comment's layout). */
+    static Map<String, int[]> savedShapes(Header h) {
+        int d = h.dim();
+        int l = h.latents();
+        int hidden = h.kind().hidden();
+        Map<String, int[]> m = new LinkedHashMap<>();
+        if (hidden > 0) {
+            m.put("encoder.0.weight", new int[] {hidden, d});
+            m.put("encoder.0.bias", new int[] {hidden});
+        }
+        m.put("W_enc", new int[] {hidden > 0 ? hidden : d, l});
+        m.put("b_enc", new int[] {l});
+        m.put("W_dec", new int[] {l, d});
+        m.put("b_dec", new int[] {d});
+        if (h.kind().needsTransform()) {
+            m.put("M", new int[] {d, d});
+        }
+        return m;
+    }
+
+    /** Loads an SAE folder onto {@code backend}, checking every tensor's shape (before the SAE is built). */
     public static Loaded load(Backend backend, Path dir) {
         Header h = readHeader(dir);
         SaeKind kind = h.kind();
         int d = h.dim();
         Path wFile = dir.resolve(WEIGHTS);
         SafeTensors.Contents c = SafeTensors.read(wFile);
+        // Every tensor against cfg.json before the SAE is built: cfg.json's sizes alone could ask for
+        // any amount of memory, while tensors that are in the file are bounded by its size.
+        for (Map.Entry<String, int[]> e : savedShapes(h).entrySet()) {
+            c.require(wFile, e.getKey(), ElementType.FLOAT32, e.getValue());
+        }
         TopKSae sae = new TopKSae(backend, d, h.latents(), h.k(), kind.hidden(), 0);
         try {
             for (Map.Entry<String, Parameter> e : sae.namedParameters().entrySet()) {

@@ -170,5 +170,11 @@ class ShapesDatasetTest {
         InputException e3 = assertThrows(InputException.class,
                 () -> ShapesDataset.fromArrays(d.imagesArray(), img, HostArray.ofInts(bad, 4, 4, 2), lab));
         assertTrue(e3.getMessage().contains("image 2 has label (shape 6, orientation 3)"), e3.getMessage());
+
+        // A folder of no images was read as a dataset, which no command can use (a draw needs n >= 1).
+        HostArray none = HostArray.ofUnsignedBytes(new byte[0], 0, 64, 64);
+        InputException e4 = assertThrows(InputException.class,
+                () -> ShapesDataset.fromArrays(none, img, HostArray.ofInts(new int[0], 0, 4, 2), lab));
+        assertEquals("images.npy: holds no images (expected [N, 64, 64] with N >= 1)", e4.getMessage());
     }
 }

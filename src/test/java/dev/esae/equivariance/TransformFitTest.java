@@ -2,13 +2,19 @@ package dev.esae.equivariance;
 
 import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.esae.InputException;
 import dev.esae.compute.Backend;
 import dev.esae.compute.DType;
 import dev.esae.compute.Tensor;
 import dev.esae.nn.GradCheck;
+import dev.esae.io.HostArray;
+import dev.esae.io.Npy;
 import dev.esae.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -16,6 +22,24 @@ import org.junit.jupiter.api.Test;
 class TransformFitTest {
     private static final Backend cpu = TestBackends.cpu();
     private final long seed = System.nanoTime();
+
+    /**
+     * Powers below 0 made n (the largest power + 1) 0, and the orbit check divided by it: an
+     * ArithmeticException for powers [-1, -1]. Powers beyond the rows made n overflow.
+     */
+    @Test
+    void flatActivationsWithPowersOutOfRangeAreRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path acts = dir.resolve("acts.npy");
+        Path powers = dir.resolve("powers.npy");
+        Npy.write(acts, HostArray.ofFloats(new float[] {1, 2, 3, 4}, 2, 2));
+        Npy.write(powers, HostArray.ofLongs(new long[] {-1, -1}, 2));
+        InputException e = assertThrows(InputException.class, () -> ActivationSet.read(acts, powers));
+        assertEquals(powers + ": row 0 has power -1; expected powers 0..n-1 of n orientations, n at most the 2 rows", e.getMessage());
+        Npy.write(powers, HostArray.ofLongs(new long[] {0, Long.MAX_VALUE}, 2));
+        e = assertThrows(InputException.class, () -> ActivationSet.read(acts, powers));
+        assertEquals(powers + ": row 1 has power 9223372036854775807; expected powers 0..n-1 of n orientations, n at most the 2 rows",
+                e.getMessage());
+    }
 
     /** Activations [count, n, d]: ψ(x) Gaussian with varied scales, ψ(g^p x) = M*^p ψ(x) + noise. */
     static ActivationSet synthetic(SplittableRandom rng, double[] mStar, int count, int n, int d, double noise) {

@@ -4,12 +4,50 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.esae.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
+    /**
+     * Found by JsonFuzzTest (crash-65f484b5...): a file holding the JSON value null bound to a null
+     * record, and SaeFiles.readHeader, ModelFiles.readConfig and DatasetFiles dereferenced it (a
+     * NullPointerException).
+     */
+    @Test
+    void aFileHoldingNullIsRefusedWhereARecordBelongs(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(dev.esae.sae.SaeFiles.CONFIG), "\nnull");
+        InputException e = assertThrows(InputException.class, () -> dev.esae.sae.SaeFiles.readHeader(dir));
+        assertEquals(dir.resolve(dev.esae.sae.SaeFiles.CONFIG) + ": cannot be read as an SAE config (JSON: null, expected an object)",
+                e.getMessage());
+        Files.writeString(dir.resolve(dev.esae.base.ModelFiles.CONFIG), "null");
+        assertThrows(InputException.class, () -> dev.esae.base.ModelFiles.readConfig(dir));
+        Files.writeString(dir.resolve(dev.esae.data.DatasetFiles.INFO), "null");
+        assertThrows(InputException.class, () -> dev.esae.data.DatasetFiles.orientations(dir));
+        Path map = dir.resolve("timings.json");
+        Files.writeString(map, "null");
+        assertThrows(InputException.class, () -> Json.readMap(map, Double.class, "the study's step times"));
+    }
+
+    /**
+     * Found by JsonFuzzTest on its seeds: a value of the wrong type in a map file gave Jackson's whole
+     * message, its advice on coercion configs and a second line "at [Source: UNKNOWN; ...]".
+     */
+    @Test
+    void aMapValueOfTheWrongTypeIsOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path f = dir.resolve("timings.json");
+        Files.writeString(f, "{\"dataset\": 1.5, \"preset\": \"tiny\"}");
+        InputException e = assertThrows(InputException.class, () -> Json.readMap(f, Double.class, "the study's step times"));
+        assertEquals(f + ": \"preset\" cannot be read as the study's step times (JSON: Cannot coerce String value (\"tiny\") to"
+                + " `java.lang.Double` value)", e.getMessage());
+    }
+
     @Test
     void parsesEveryKindOfValue() {
         Map<String, Object> m = Json.parseObject(

@@ -179,6 +179,37 @@ class NpyTest {
         assertTrue(e.getMessage().contains("expected a float32 array of rank 2, found int32[2]"), e.getMessage());
     }
 
+    /** Found by NpyFuzzTest (crash-ba5741dc...): the message quoted the header's dtype with its newline, two lines. */
+    @Test
+    void aDtypeWithANewlineIsQuotedOnOneLine() throws IOException {
+        Path f = withHeader("nl.npy", "{'descr': '|\nu1', 'fortran_order': False, 'shape': (2,), }", 2);
+        InputException e = assertThrows(InputException.class, () -> Npy.read(f));
+        assertEquals(f + ": not a readable .npy array: dtype '|\\nu1' is not supported; expected one of uint8, int32, int64, float32,"
+                + " float64", e.getMessage());
+    }
+
+    /**
+     * A shape whose byte count wraps around to 0 (2^30 · 2^30 · 2 float64s = 2^64 bytes) was read from a
+     * file with no data: an array of 2^61 elements holding none, which ActivationSet then failed on with an
+     * IllegalArgumentException.
+     */
+    @Test
+    void aShapeWhoseByteCountOverflowsIsRefused() throws IOException {
+        Path f = withHeader("wrap.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (1073741824, 1073741824, 2), }", 0);
+        assertRefused(f, "its shape [1073741824, 1073741824, 2] of float64 has more than 2^63 bytes");
+        Path acts = withHeader("acts.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824, 1073741824, 4), }", 0);
+        InputException e = assertThrows(InputException.class, () -> dev.esae.equivariance.ActivationSet.read(acts, null));
+        assertTrue(e.getMessage().startsWith(acts + ": not a readable .npy array"), e.getMessage());
+    }
+
+    /** A header length is checked against the file before its buffer is allocated (here 1 MiB for a 20-byte file). */
+    @Test
+    void aHeaderLongerThanTheFileIsRefusedBeforeItIsRead() throws IOException {
+        Path f = dir.resolve("claims.npy");
+        Files.write(f, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 16, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', '\n'});
+        assertRefused(f, "it ends inside the header (it claims 1048576 bytes, the file has 8 after the preamble)");
+    }
+
     @Test
     void aFailedWriteLeavesTheOldFileAndNoTemporary() throws IOException {
         Path target = dir.resolve("keep.npy");

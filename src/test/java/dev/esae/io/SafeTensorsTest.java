@@ -141,4 +141,32 @@ class SafeTensorsTest {
         assertRefused(huge, "does not fit");
         assertRefused(dir.resolve("missing.safetensors"), "file not found");
     }
+
+    /** A shape whose byte count wraps around to 0 (2^61 float64s) matched data_offsets [0, 0], and read as an array holding none. */
+    @Test
+    void aShapeWhoseByteCountOverflowsIsRefused() throws IOException {
+        assertRefused(raw("wrap.st", "{\"x\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", 0),
+                "tensor 'x' has a shape too large: [1073741824, 1073741824, 2]");
+    }
+
+    /** Two tensors on the same bytes, with as many bytes again unused, added up to the data section and were read. */
+    @Test
+    void overlappingTensorsAreRefused() throws IOException {
+        assertRefused(raw("overlap.st", "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"y\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 16),
+                "tensors 'x' and 'y' overlap (data_offsets [0, 8] and [4, 12])");
+        // Empty tensors take no bytes, wherever they point.
+        Path empty = raw("empty.st", "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8);
+        assertEquals(List.of("x", "e"), List.copyOf(SafeTensors.read(empty).tensors().keySet()));
+    }
+
+    /** A tensor name with a newline (JSON's \n) broke the message's line. */
+    @Test
+    void aNameWithANewlineIsQuotedOnOneLine() throws IOException {
+        Path f = raw("nl.st", "{\"a\\nb\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4);
+        InputException e = assertThrows(InputException.class, () -> SafeTensors.read(f));
+        assertEquals(f + ": not a readable safetensors file: tensor 'a\\nb' has dtype F16; esae reads F32, F64, I32, I64 and U8",
+                e.getMessage());
+    }
 }

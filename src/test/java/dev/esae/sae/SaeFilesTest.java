@@ -69,6 +69,23 @@ class SaeFilesTest {
         assertTrue(Double.parseDouble(out.strip()) < 1e-5, "SAELens-style forward differs by " + out.strip());
     }
 
+    /**
+     * cfg.json's sizes were trusted before the weights were looked at: "d_in": 200000000 beside the
+     * weights of a 2-dimensional SAE built a 200-million-row SAE (out of memory) before its W_enc was
+     * found to differ. Now every tensor is checked first.
+     */
+    @Test
+    void sizesInCfgJsonBeyondTheWeightsAreRefusedBeforeTheSaeIsBuilt() throws IOException {
+        try (TopKSae sae = new TopKSae(cpu, 2, 4, 1, 0, 3)) {
+            SaeFiles.save(dir, cpu, sae.namedParameters(), 2, null, SaeConfig.of(SaeKind.TOPK, 2, 4, 1, 4, training(10), "test"));
+        }
+        Path cfg = dir.resolve(SaeFiles.CONFIG);
+        java.nio.file.Files.writeString(cfg, java.nio.file.Files.readString(cfg).replace("\"d_in\": 2,", "\"d_in\": 200000000,"));
+        dev.esae.InputException e = org.junit.jupiter.api.Assertions.assertThrows(dev.esae.InputException.class,
+                () -> SaeFiles.load(cpu, dir));
+        assertEquals(dir.resolve(SaeFiles.WEIGHTS) + ": tensor 'W_enc' is float32[2, 4], expected float32[200000000, 4]", e.getMessage());
+    }
+
     private static SaeConfig.Training training(int inputs) {
         return new SaeConfig.Training(1, 32, 1e-3f, 1, inputs, 0, 0f, "acts.npy", "upright", null);
     }
