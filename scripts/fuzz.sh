@@ -26,7 +26,7 @@ fi
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(NpyFuzzTest SafeTensorsFuzzTest JsonFuzzTest SaeFolderFuzzTest FolderFuzzTest)
+[ ${#targets[@]} -gt 0 ] || targets=(NpyFuzzTest SafeTensorsFuzzTest JsonFuzzTest SaeFolderFuzzTest FolderFuzzTest TaskTableFuzzTest)
 jobs=${ESAE_FUZZ_JOBS:-2}
 
 findings() {
