@@ -124,6 +124,23 @@ class CrashResumeTest {
     }
 
     /**
+     * A JVM out of memory during a command (a dataset far larger than the child's 1 GiB heap): one
+     * line suggesting JAVA_OPTS=-Xmx, exit 2, no stack trace, and no half-written file.
+     */
+    @Test
+    void outOfMemoryIsOneLineAndExit2() throws Exception {
+        Path data = dir.resolve("huge");
+        Path log = dir.resolve("child.log");
+        Process child = childEsae(new String[] {"dataset", "--n", "400000", "--out", data.toString()}, log);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+        String said = Files.readString(log);
+        assertEquals(2, child.exitValue(), said);
+        assertTrue(said.contains("esae: out of memory (the JVM may use ") && said.contains("JAVA_OPTS=-Xmx8g"), said);
+        assertFalse(said.contains("Exception") || said.contains("\tat "), said);
+        assertFalse(Files.exists(data.resolve("images.npy")), "nothing half-written");
+    }
+
+    /**
      * Two runs into one folder: while a training child JVM holds the folder, a second writer gets
      * one line naming the holder's process id and changes nothing; once the holder is killed (the
      * OS drops its lock) the same command resumes.
