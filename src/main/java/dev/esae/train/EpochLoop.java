@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * (seed, epoch) in batches, sums the batch losses on the device, stops with a clear message when
  * the loss is not finite, records the epoch's loss and time, and hands over to the trainer after
  * each epoch (for checkpoints) before telling the listener; a resumed run hands over once before
- * its first epoch too. A stop by a signal ({@link StopRequest}) is honoured before each batch.
+ * its first epoch too. A stop by a signal ({@link StopRequest}) is honoured before each batch, or
+ * as the loop ends when it came after the last one.
  */
 public final class EpochLoop {
     /** One training step on the samples {@code indices} (an int tensor of {@code size}); adds its loss to {@code lossSum}. */
@@ -52,7 +53,7 @@ public final class EpochLoop {
             // bytes when they were complete; the only way to get them when no epoch is left to run).
             end.run(history, false);
         }
-        try (StopRequest.Window window = StopRequest.open();
+        try (StopRequest.Window window = StopRequest.open(what, epochs, stopKept);
              Tensor order = backend.zeros(DType.I32, count); Tensor lossSum = backend.zeros(DType.F32, 1)) {
             for (int epoch = history.epochs(); epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
@@ -63,7 +64,7 @@ public final class EpochLoop {
                 backend.fill(lossSum, 0f);
                 for (int b = 0; b < batches; b++) {
                     // Between batches: a stop abandons this epoch, the last checkpoint is what is kept.
-                    StopRequest.check(what, epoch, epochs, stopKept);
+                    window.check(epoch);
                     int start = b * batch;
                     int size = Math.min(batch, count - start);
                     step.run(order.rows(start, size), size, rng, lossSum);
