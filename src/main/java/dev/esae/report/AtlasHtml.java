@@ -2,7 +2,6 @@ package dev.esae.report;
 
 import dev.esae.io.Png;
 import java.io.IOException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,13 +17,13 @@ public final class AtlasHtml {
     /** @param sections feature lists by title (e.g. "CNN, equivariant SAE, K = 16") */
     public static String render(String title, Map<String, List<FeatureAtlas.Feature>> sections) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>\n")
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(Html.escape(title)).append("</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin-bottom:32px}")
                 .append("th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:middle}")
                 .append("img{width:64px;height:64px;image-rendering:pixelated;margin:1px;border:1px solid #bbb}")
                 .append(".invariant{color:#0072b2;font-weight:bold}.equivariant{color:#d55e00;font-weight:bold}")
                 .append("button{margin-right:6px}.note{color:#555;max-width:900px}</style>\n</head><body>\n<h1>")
-                .append(escape(title)).append("</h1>\n<p class=\"note\">Each row is one dictionary feature D<sub>i</sub> of the ")
+                .append(Html.escape(title)).append("</h1>\n<p class=\"note\">Each row is one dictionary feature D<sub>i</sub> of the ")
                 .append("equivariant SAE. <b>Decoded</b>: the base decoder applied to M<sup>p</sup>(b<sub>dec</sub> + a<sub>i</sub>D<sub>i</sub>) ")
                 .append("minus the same without the feature, for p = 0..n&minus;1 (a<sub>i</sub>: the latent's mean value when it fires; ")
                 .append("grey: no change, light: ink the feature adds, dark: ink it removes). <b>Class</b>: invariant when ")
@@ -36,7 +35,7 @@ public final class AtlasHtml {
         for (Map.Entry<String, List<FeatureAtlas.Feature>> e : sections.entrySet()) {
             List<FeatureAtlas.Feature> features = e.getValue();
             long invariant = features.stream().filter(FeatureAtlas.Feature::invariant).count();
-            sb.append("<h2>").append(escape(e.getKey())).append("</h2>\n<p>").append(features.size()).append(" most frequent features: ")
+            sb.append("<h2>").append(Html.escape(e.getKey())).append("</h2>\n<p>").append(features.size()).append(" most frequent features: ")
                     .append(invariant).append(" invariant, ").append(features.size() - invariant).append(" equivariant.</p>\n")
                     .append("<table class=\"atlas\"><thead><tr><th>feature</th><th>fires</th><th>class</th><th>cos(M<sup>p</sup>D, D), p = 1..</th>")
                     .append("<th>M maps to</th><th>decoded change, p = 0..n&minus;1</th><th>top inputs</th></tr></thead><tbody>\n");
@@ -69,10 +68,7 @@ public final class AtlasHtml {
     }
 
     private static String image(byte[] pixels) throws IOException {
-        return "<img alt=\"\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(Png.encodeGray(pixels, 64, 64)) + "\">";
+        return "<img alt=\"\" src=\"" + Html.pngDataUri(Png.encodeGray(pixels, 64, 64)) + "\">";
     }
 
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

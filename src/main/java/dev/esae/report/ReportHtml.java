@@ -3,7 +3,6 @@ package dev.esae.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +32,8 @@ public final class ReportHtml {
     public static String render(ReportDocument doc, Path figuresDir) throws IOException {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
-                .append(escape(doc.title())).append("</title>\n<style>").append(STYLE).append("</style>\n</head>\n<body>\n<h1>")
-                .append(escape(doc.title())).append("</h1>\n")
+                .append(Html.escape(doc.title())).append("</title>\n<style>").append(STYLE).append("</style>\n</head>\n<body>\n<h1>")
+                .append(Html.escape(doc.title())).append("</h1>\n")
                 .append("<nav>The feature atlas: <a href=\"atlas.html\">atlas.html</a>. The same numbers: report.md, report.json.</nav>\n");
         for (ReportDocument.Block b : doc.blocks()) {
             if (b instanceof ReportDocument.Heading head) {
@@ -82,17 +81,17 @@ public final class ReportHtml {
     private static void figure(StringBuilder h, ReportDocument.Figure f, Path figuresDir) throws IOException {
         Path png = figuresDir.resolve(f.file());
         if (!Files.isRegularFile(png)) {
-            h.append("<p class=\"missing\">figures/").append(escape(f.file())).append(" is missing.</p>\n");
+            h.append("<p class=\"missing\">figures/").append(Html.escape(f.file())).append(" is missing.</p>\n");
             return;
         }
-        h.append("<figure><img alt=\"").append(escape(f.alt())).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"/><figcaption>")
-                .append(escape(f.alt())).append(" (figures/").append(escape(f.file())).append(")</figcaption></figure>\n");
+        h.append("<figure><img alt=\"").append(Html.escape(f.alt())).append("\" src=\"")
+                .append(Html.pngDataUri(Files.readAllBytes(png))).append("\"/><figcaption>")
+                .append(Html.escape(f.alt())).append(" (figures/").append(Html.escape(f.file())).append(")</figcaption></figure>\n");
     }
 
     /** Escapes {@code text}, then turns its inline marks into elements. */
     static String inline(String text) {
-        Matcher m = INLINE.matcher(escape(text));
+        Matcher m = INLINE.matcher(Html.escape(text));
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String rep;
@@ -107,10 +106,5 @@ public final class ReportHtml {
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    /** Text and attribute values: the characters HTML (and XML) give a meaning to. */
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }
