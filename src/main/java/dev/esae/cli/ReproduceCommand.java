@@ -2,6 +2,8 @@ package dev.esae.cli;
 
 import dev.esae.InputException;
 import dev.esae.compute.Backend;
+import dev.esae.data.DatasetSource;
+import dev.esae.data.FashionMnist;
 import dev.esae.data.Orientations;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
@@ -27,12 +29,24 @@ import picocli.CommandLine.Option;
         description = {"Run the whole study: dataset and probe set, both base models, activations, M, the five SAE kinds",
             "at K = 8, 16, 32, probing, the frontier, the feature atlas and the report. Resumable: run it again and",
             "every finished step (its outputs read back and checked) is skipped; a training step resumes from its checkpoint.",
-            "Presets: tiny (seconds; what CI runs), quick (a laptop, <= 10 minutes on 2 cores), paper (the paper's schedule)."})
+            "Presets: tiny (seconds; what CI runs), quick (a laptop, <= 10 minutes on 2 cores), paper (the paper's schedule).",
+            "--source fashion-mnist: the same study on Fashion-MNIST's images (its train split to train on, its test split",
+            "to probe), probed on the dataset's 50 class tasks (tasks.csv) instead of the 180 shapes tasks."})
 final class ReproduceCommand extends Subcommand {
     private static final String STUDY = "study.json";
 
     @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "tiny, quick or paper. Default: ${DEFAULT-VALUE}.")
     Preset preset;
+
+    @Option(names = "--source", paramLabel = "SRC", defaultValue = "shapes",
+            description = {"shapes (drawn here, SPEC §1) or fashion-mnist (Debian's dataset-fashion-mnist: apt-get install",
+                "dataset-fashion-mnist). Default: ${DEFAULT-VALUE}."})
+    DatasetSource source;
+
+    @Option(names = "--idx-dir", paramLabel = "DIR",
+            description = {"fashion-mnist only: the folder of its idx files. Default: $" + FashionMnist.DIR_ENV + " if set, else",
+                "/usr/share/datasets/fashion-mnist."})
+    Path idxDir;
 
     @Mixin
     OrientationsOption orientation;
@@ -47,7 +61,14 @@ final class ReproduceCommand extends Subcommand {
     @Override
     public Integer call() throws IOException {
         int threads = root.threads();
-        StudySettings settings = settings(preset, orientation.orientations);
+        if (source == DatasetSource.FASHION_MNIST && orientation.orientations != Orientations.UPRIGHT) {
+            throw new InputException("--orientations " + orientation.orientations.id() + ": only for --source shapes (Fashion-MNIST's "
+                    + "images are upright by nature; the ablation redraws the shapes)");
+        }
+        if (source != DatasetSource.FASHION_MNIST && idxDir != null) {
+            throw new InputException("--idx-dir: only for --source fashion-mnist (the shapes are drawn, not read)");
+        }
+        StudySettings settings = settings(preset, source, orientation.orientations);
         Path study = out.resolve(STUDY);
         if (resume && !Files.isRegularFile(study)) {
             throw new InputException("--resume: --out " + out + " holds no study (" + STUDY + ") to continue");
@@ -72,7 +93,7 @@ final class ReproduceCommand extends Subcommand {
             all.addAll(args);
             return Main.execute(out(), spec.commandLine().getErr(), all.toArray(String[]::new));
         };
-        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, orientation.orientations, layout, esae).steps());
+        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, source, idxDir, orientation.orientations, layout, esae).steps());
         steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> StudyAtlas.done(layout), () -> {
             try (Backend backend = root.openBackend().backend()) {
                 StudyAtlas.write(backend, layout, preset.atlasK(), preset == Preset.TINY ? 12 : 48, root.seed);
@@ -152,8 +173,8 @@ final class ReproduceCommand extends Subcommand {
         }
     }
 
-    private StudySettings settings(Preset p, Orientations orientations) {
-        return new StudySettings(p.name(), orientations.id(), root.seed, p.trainImages(), p.probeImages(), p.baseEpochs(),
+    private StudySettings settings(Preset p, DatasetSource source, Orientations orientations) {
+        return new StudySettings(p.name(), source.id(), orientations.id(), root.seed, p.trainImages(), p.probeImages(), p.baseEpochs(),
                 TransformChoice.SOLVERS, p.fitEpochs(), p.fitIterations(), p.saeEpochs(), p.ks(), p.probeKs(), p.lengths(), p.probes(),
                 p.xgbMaxBin());
     }

@@ -3,7 +3,12 @@ package dev.esae.cli;
 import dev.esae.InputException;
 import dev.esae.base.ActivationsInfo;
 import dev.esae.base.ModelFiles;
+import dev.esae.data.ClassTasks;
+import dev.esae.data.CyclicGroup;
 import dev.esae.data.DatasetFiles;
+import dev.esae.data.DatasetInfo;
+import dev.esae.data.DatasetSource;
+import dev.esae.data.FashionMnist;
 import dev.esae.data.Orientations;
 import dev.esae.equivariance.TransformFiles;
 import dev.esae.equivariance.TransformFitReport;
@@ -12,6 +17,7 @@ import dev.esae.sae.SaeConfig;
 import dev.esae.io.Npy;
 import dev.esae.io.SafeTensors;
 import dev.esae.probe.ProbeFiles;
+import dev.esae.probe.ProbeTasks;
 import dev.esae.report.Frontier;
 import dev.esae.report.StudyLayout;
 import dev.esae.report.TransformChoice;
@@ -31,9 +37,11 @@ import java.util.List;
  * epochs), not only looked for, and the inputs its provenance names must still have the bytes it
  * recorded. A training step that left a checkpoint resumes from it.
  *
+ * @param source the study's images: the shapes, drawn, or Fashion-MNIST's (train split to train on, test split to probe)
+ * @param idxDir Fashion-MNIST's idx folder when the user named one, else {@code null} (the dataset command's default)
  * @param esae how a step runs an esae command line (with the study's global options)
  */
-record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, StudyPlan.Esae esae) {
+record StudyPlan(Preset preset, DatasetSource source, Path idxDir, Orientations orientations, StudyLayout layout, StudyPlan.Esae esae) {
     static final List<String> ARCHS = StudyLayout.ARCHS;
 
     /** One step: its stage (for timings), a name, whether its outputs are complete, and how to run it. */
@@ -60,12 +68,8 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
     /** Every step up to the atlas and the report (those two are added by the command). */
     List<Step> steps() {
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step("data", "dataset", () -> images(layout.data(), preset.trainImages(), orientations),
-                () -> esae.run(List.of("dataset", "--n", str(preset.trainImages()), "--seed", "0", "--orientations", orientations.id(),
-                        "--out", layout.data().toString(), "--overwrite"))));
-        steps.add(new Step("data", "probe set", () -> images(layout.probeData(), preset.probeImages(), orientations),
-                () -> esae.run(List.of("dataset", "--n", str(preset.probeImages()), "--seed", "1", "--orientations", orientations.id(),
-                        "--out", layout.probeData().toString(), "--overwrite"))));
+        steps.add(dataStep("dataset", layout.data(), preset.trainImages(), "0", FashionMnist.Split.TRAIN));
+        steps.add(dataStep("probe set", layout.probeData(), preset.probeImages(), "1", FashionMnist.Split.TEST));
         for (String arch : ARCHS) {
             Path m = layout.model(arch);
             steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs())
@@ -122,11 +126,15 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                     saes++;
                 }
             }
-            args.addAll(List.of("--acts", layout.probeActs(arch).toString(), "--labels", layout.probeData().resolve("labels.npy").toString(),
-                    "--lengths", join(preset.lengths()), "--probes", String.join(",", preset.probes()), "--xgb-max-bin",
+            args.addAll(List.of("--acts", layout.probeActs(arch).toString()));
+            // Fashion-MNIST's tasks are its folder's tasks.csv (class, class at rotation p); the shapes' the 180 of SPEC §5.
+            args.addAll(fashion() ? List.of("--tasks", layout.probeData().resolve(DatasetFiles.TASKS).toString())
+                    : List.of("--labels", layout.probeData().resolve(DatasetFiles.LABELS).toString()));
+            args.addAll(List.of("--lengths", join(preset.lengths()), "--probes", String.join(",", preset.probes()), "--xgb-max-bin",
                     str(preset.xgbMaxBin()), "--out",
                     layout.probeOut(arch).toString(), "--overwrite"));
-            int rows = 1 + 180 * preset.probes().size() * (1 + saes * preset.lengths().size() * 2);
+            int tasks = fashion() ? ClassTasks.names(FashionMnist.CLASS_NAMES.size(), CyclicGroup.C4.order()).size() : ProbeTasks.all().size();
+            int rows = 1 + tasks * preset.probes().size() * (1 + saes * preset.lengths().size() * 2);
             steps.add(new Step("probe", "probe " + arch, () -> lines(layout.probeOut(arch).resolve(ProbeFiles.RESULTS)) == rows
                     && Files.isRegularFile(layout.probeOut(arch).resolve(ProbeFiles.SUMMARY))
                     && sameInputs(layout.probeOut(arch).resolve(Provenance.FILE)), () -> esae.run(args)));
@@ -146,6 +154,30 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
                     && sameInputs(layout.frontierOut(arch).resolve(Provenance.FILE)), () -> esae.run(args)));
         }
         return steps;
+    }
+
+    private boolean fashion() {
+        return source == DatasetSource.FASHION_MNIST;
+    }
+
+    /**
+     * The step that makes a dataset folder of {@code count} images: the shapes drawn from {@code seed},
+     * or the first {@code count} images of Fashion-MNIST's {@code split}. Done when the folder holds
+     * that many images from the same source (and split), in the study's orientations.
+     */
+    private Step dataStep(String name, Path dir, int count, String seed, FashionMnist.Split split) {
+        List<String> args = new ArrayList<>(List.of("dataset", "--source", source.id(), "--n", str(count)));
+        if (fashion()) {
+            args.addAll(List.of("--split", split.id()));
+            if (idxDir != null) {
+                args.addAll(List.of("--idx-dir", idxDir.toString()));
+            }
+        } else {
+            args.addAll(List.of("--seed", seed, "--orientations", orientations.id()));
+        }
+        args.addAll(List.of("--out", dir.toString(), "--overwrite"));
+        return new Step("data", name, () -> images(dir, count, orientations) && fromSource(dir, source, fashion() ? split : null),
+                () -> esae.run(args));
     }
 
     /** A training command with {@code --resume} when its folder holds a checkpoint. */
@@ -182,6 +214,17 @@ record StudyPlan(Preset preset, Orientations orientations, StudyLayout layout, S
     static boolean sameInputs(Path file) {
         Provenance p = Provenance.recordedIn(file);
         return p != null && p.changedInput() == null;
+    }
+
+    /** Whether the dataset in {@code dir} says it holds {@code source}'s images (of {@code split}, when one is given). */
+    static boolean fromSource(Path dir, DatasetSource source, FashionMnist.Split split) {
+        try {
+            DatasetInfo info = DatasetFiles.info(dir);
+            String recorded = info == null || info.source() == null ? DatasetFiles.SHAPES_SOURCE : info.source();
+            return recorded.equals(source.id()) && (split == null || split.id().equals(info.split()));
+        } catch (InputException e) {
+            return false;
+        }
     }
 
     static boolean images(Path dir, int count, Orientations orientations) {

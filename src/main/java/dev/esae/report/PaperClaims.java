@@ -19,7 +19,8 @@ import java.util.Map;
  * <ul>
  *   <li>R1: the fitted M explains ψ(g^p x): R² ≥ {@value #R1_MIN} (the better solver) and far beyond the
  *       identity (at most half the identity's unexplained variance, {@code 1 − R²}).
- *   <li>R2a: on latents, the invariant/equivariant SAEs (one encoder) are best on the S tasks.
+ *   <li>R2a: on latents, the invariant/equivariant SAEs (one encoder) are best on the S tasks (on other
+ *       images, such as Fashion-MNIST's, the tasks whose labels do not change with the orientation).
  *   <li>R2b: on truncated reconstructions, the equivariant SAE is best over all tasks.
  *   <li>R3a: the equivariant SAE's spliced loss is below the invariant SAE's (the effect of M).
  *   <li>R3b: the regular SAEs are sparser (lower mean L1 of z) than the equivariant one at the same
@@ -76,13 +77,34 @@ public final class PaperClaims {
     public record FrontierAtK(int k, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> splicedMse,
             @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> l1, boolean holds) {}
 
-    /** The claims object of report.json: per claim its statement, verdict, per-model verdicts and numbers. */
+    /**
+     * The task group R2a is checked on: the properties that do not change when the image is rotated.
+     * The shapes' S tasks (which shapes the image holds), or on other images the tasks whose labels are
+     * the same in every orientation (Fashion-MNIST's "class c").
+     *
+     * @param group its name in the probing summary
+     * @param wording how a claim's statement names it
+     */
+    public record InvariantTasks(String group, String wording) {
+        /** The shapes' S tasks (SPEC §5). */
+        public static final InvariantTasks SHAPES = new InvariantTasks(ProbeTask.Group.S.name(), "the S tasks");
+        /** A tasks CSV's orientation-independent tasks (Fashion-MNIST's classes). */
+        public static final InvariantTasks CLASSES = new InvariantTasks(dev.esae.probe.CustomTask.INVARIANT,
+                "the invariant (class) tasks");
+    }
+
+    /** The claims object of report.json on the shapes tasks (R2a on the S group). */
     public static Map<String, Claim> evaluate(Map<String, ModelOutputs> models) {
+        return evaluate(models, InvariantTasks.SHAPES);
+    }
+
+    /** The claims object of report.json: per claim its statement, verdict, per-model verdicts and numbers. */
+    public static Map<String, Claim> evaluate(Map<String, ModelOutputs> models, InvariantTasks invariant) {
         Map<String, Claim> claims = new LinkedHashMap<>();
         claims.put("R1", claim("the fitted M explains ψ(g^p x): R² >= " + R1_MIN + " and at most half the identity's 1 - R²",
                 models, PaperClaims::r1));
-        claims.put("R2a", claim("on latents (best probe, L = max), the invariant/equivariant SAE is best on the S tasks", models,
-                m -> probing(m, ProbeInput.LATENTS, ProbeTask.Group.S, List.of("invariant", "equivariant"),
+        claims.put("R2a", claim("on latents (best probe, L = max), the invariant/equivariant SAE is best on " + invariant.wording(), models,
+                m -> probing(m, ProbeInput.LATENTS, invariant.group(), List.of("invariant", "equivariant"),
                         List.of("topk", "wide", "twolayer"))));
         claims.put("R2b", claim("on truncated reconstructions (best probe, L = max), the equivariant SAE is best over all tasks",
                 models, m -> probing(m, ProbeInput.RECONSTRUCTION, null, List.of("equivariant"),
@@ -127,7 +149,7 @@ public final class PaperClaims {
      * Per probed K: the group's (or all tasks' when {@code group} is null) mean best-probe F1 of
      * each kind; holds when the best of {@code favoured} beats every kind of {@code others}.
      */
-    private static Part probing(ModelOutputs m, ProbeInput input, ProbeTask.Group group, List<String> favoured, List<String> others) {
+    private static Part probing(ModelOutputs m, ProbeInput input, String group, List<String> favoured, List<String> others) {
         int length = m.probing().stream().filter(r -> r.input() == input).mapToInt(ProbeSummary.Row::length).max().orElse(0);
         List<Integer> ks = m.probing().stream().filter(r -> r.input() == input).map(ProbeSummary.Row::k).distinct().sorted().toList();
         List<ProbingAtK> perK = new ArrayList<>();
@@ -141,13 +163,16 @@ public final class PaperClaims {
             perK.add(new ProbingAtK(k, length, best, xgb.isEmpty() ? null : xgb, fav - other, ok));
             holds &= ok;
         }
-        return new Part(holds, new ProbingNumbers(group == null ? "all" : group.name(), perK));
+        return new Part(holds, new ProbingNumbers(group == null ? "all" : group, perK));
     }
-    private static Map<String, Double> scores(ModelOutputs m, ProbeInput input, ProbeTask.Group group, int length, int k, String probe) {
+    private static Map<String, Double> scores(ModelOutputs m, ProbeInput input, String group, int length, int k, String probe) {
         Map<String, Double> s = new LinkedHashMap<>();
         for (ProbeSummary.Row r : m.probing()) {
             if (r.input() == input && r.length() == length && r.k() == k && r.probe().equals(probe)) {
-                s.put(r.kind(), group == null ? r.all() : r.group(group));
+                Double v = group == null ? Double.valueOf(r.all()) : r.means().get(group);
+                if (v != null) {
+                    s.put(r.kind(), v);
+                }
             }
         }
         return s;

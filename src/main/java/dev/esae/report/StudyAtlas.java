@@ -13,10 +13,12 @@ import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
 import dev.esae.io.Png;
 import dev.esae.probe.ProbeSet;
+import dev.esae.probe.TaskTable;
 import dev.esae.sae.SaeFiles;
 import dev.esae.sae.SaeKind;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,6 +61,16 @@ public final class StudyAtlas {
         return Json.readMap(layout.atlasJson(), Section.class, "a feature atlas");
     }
 
+    /**
+     * The probe set the atlas reads its inputs and powers from: the shapes' (their labels) or, for a
+     * folder without shape labels (Fashion-MNIST), its tasks CSV's. Both draw the same powers from the seed.
+     */
+    private static ProbeSet probeSet(StudyLayout layout, ActivationSet acts, ShapesDataset probeImages, long seed) {
+        Path tasks = layout.probeData().resolve(DatasetFiles.TASKS);
+        return probeImages.hasShapeLabels() ? ProbeSet.of(acts, probeImages.labelsArray().toInts(), seed)
+                : ProbeSet.of(acts, TaskTable.read(tasks), seed);
+    }
+
     /** Computes and writes the atlas of the equivariant SAEs with K = {@code k}, {@code limit} features per model. */
     public static void write(Backend backend, StudyLayout layout, int k, int limit, long seed) throws IOException {
         Map<String, List<FeatureAtlas.Feature>> sections = new LinkedHashMap<>();
@@ -66,7 +78,7 @@ public final class StudyAtlas {
         ShapesDataset probeImages = DatasetFiles.read(layout.probeData());
         for (String arch : StudyLayout.ARCHS) {
             ActivationSet acts = ActivationSet.read(layout.probeActs(arch), null);
-            ProbeSet set = ProbeSet.of(acts, probeImages.labelsArray().toInts(), seed);
+            ProbeSet set = probeSet(layout, acts, probeImages, seed);
             List<FeatureAtlas.Feature> features;
             try (Autoencoder model = ModelFiles.load(backend, layout.model(arch));
                  SaeFiles.Loaded sae = SaeFiles.load(backend, layout.sae(arch, SaeKind.EQUIVARIANT, k))) {

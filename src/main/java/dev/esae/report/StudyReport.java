@@ -62,11 +62,18 @@ public final class StudyReport {
         for (String arch : StudyLayout.ARCHS) {
             archs.put(arch, archSection(arch, body, claimInputs));
         }
-        Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(claimInputs);
+        Map<String, PaperClaims.Claim> claims = PaperClaims.evaluate(claimInputs,
+                settings.fashion() ? PaperClaims.InvariantTasks.CLASSES : PaperClaims.InvariantTasks.SHAPES);
         List<ReportDocument.Block> doc = new ArrayList<>();
-        doc.add(ReportDocument.Text.of(String.format(Locale.ROOT, "Canonical images: **%s** shapes (%s). Settings: %s",
-                settings.orientations(), "upright".equals(settings.orientations()) ? "SPEC §1, the paper's dataset"
-                        : "the identifiability ablation: ψ(x) cannot be told from ψ(g^p x)", Json.write(settings))));
+        if (settings.fashion()) {
+            doc.add(ReportDocument.Text.of("Canonical images: **Fashion-MNIST**, upright by nature (its train split to train on, its "
+                    + "test split to probe; each 28×28 image upscaled 2× and centred in the 64×64 frame). Probing tasks: the dataset's "
+                    + "tasks.csv, 10 \"class c\" (invariant) and 40 \"class c at rotation p\" (orientation). Settings: " + Json.write(settings)));
+        } else {
+            doc.add(ReportDocument.Text.of(String.format(Locale.ROOT, "Canonical images: **%s** shapes (%s). Settings: %s",
+                    settings.orientations(), "upright".equals(settings.orientations()) ? "SPEC §1, the paper's dataset"
+                            : "the identifiability ablation: ψ(x) cannot be told from ψ(g^p x)", Json.write(settings))));
+        }
         List<String> dataLines = new ArrayList<>();
         Map<String, StudyReportFile.Dataset> datasets = new LinkedHashMap<>();
         DatasetInfo train = DatasetFiles.info(layout.data());
@@ -77,13 +84,17 @@ public final class StudyReport {
         }
         if (train != null) {
             datasets.put("train", new StudyReportFile.Dataset(train, null));
-            dataLines.add(String.format(Locale.ROOT, "Training set: %s images, %s of them distinct.", train.images(), train.distinctImages()));
+            dataLines.add(String.format(Locale.ROOT, "Training set: %s images%s, %s of them distinct.", train.images(), split(train),
+                    train.distinctImages()));
         }
         if (probe != null) {
             datasets.put("probe", new StudyReportFile.Dataset(probe, seen));
-            dataLines.add(String.format(Locale.ROOT, "Probe set: %s images, %s of them distinct.", probe.images(), probe.distinctImages()));
+            dataLines.add(String.format(Locale.ROOT, "Probe set: %s images%s, %s of them distinct.", probe.images(), split(probe),
+                    probe.distinctImages()));
         }
-        if (seen != null) {
+        if (seen != null && settings.fashion()) {
+            dataLines.add(String.format(Locale.ROOT, "Probe images that are pixel for pixel also training images: %d.", seen));
+        } else if (seen != null) {
             dataLines.add(String.format(Locale.ROOT, "Probe images that also occur in the training set: %d (the upright shapes allow only "
                     + "8^4 = 4,096 images, as in the paper's dataset).", seen));
         }
@@ -169,21 +180,28 @@ public final class StudyReport {
         String probe = results.stream().anyMatch(r -> r.probe().equals("xgboost")) ? "xgboost" : ProbeSummary.BEST;
         int length = lengths.get(lengths.size() - 1);
         blocks.add(new ReportDocument.Heading(3, "Probing: mean test F1 per task group (" + probe + ", L = " + length + ")"));
+        List<String> groups = groups(rows);
         List<List<String>> probeRows = new ArrayList<>();
         for (ProbeSummary.Row r : rows) {
             if (r.probe().equals(probe) && (r.length() == length || r.input() == ProbeInput.BASE)) {
-                probeRows.add(List.of(r.input() == ProbeInput.BASE ? "base ψ" : r.kind() + " K=" + r.k(), r.input().id(),
-                        f3(r.group(ProbeTask.Group.S)), f3(r.group(ProbeTask.Group.SO)), f3(r.group(ProbeTask.Group.SP)),
-                        f3(r.group(ProbeTask.Group.SPO)), f3(r.all())));
+                List<String> row = new ArrayList<>(List.of(r.input() == ProbeInput.BASE ? "base ψ" : r.kind() + " K=" + r.k(), r.input().id()));
+                for (String g : groups) {
+                    row.add(f3(r.means().get(g)));
+                }
+                row.add(f3(r.all()));
+                probeRows.add(row);
             }
         }
-        blocks.add(new ReportDocument.Table(List.of(ReportDocument.Column.text("SAE"), ReportDocument.Column.text("input"),
-                ReportDocument.Column.number("S"), ReportDocument.Column.number("SO"), ReportDocument.Column.number("SP"),
-                ReportDocument.Column.number("SPO"), ReportDocument.Column.number("all")), probeRows));
+        List<ReportDocument.Column> probeColumns = new ArrayList<>(List.of(ReportDocument.Column.text("SAE"), ReportDocument.Column.text("input")));
+        for (String g : groups) {
+            probeColumns.add(ReportDocument.Column.number(g));
+        }
+        probeColumns.add(ReportDocument.Column.number("all"));
+        blocks.add(new ReportDocument.Table(probeColumns, probeRows));
         blocks.add(ReportDocument.Text.of("Every probe, length and K: `probe-" + arch + "/summary.md`."));
         for (ProbeInput input : List.of(ProbeInput.LATENTS, ProbeInput.RECONSTRUCTION)) {
             String file = "probe-" + arch + "-" + input.id() + ".png";
-            probeChart(rows, probe, length, input, name, layout.figures().resolve(file));
+            probeChart(rows, groups, probe, length, input, name, layout.figures().resolve(file));
             blocks.add(new ReportDocument.Figure("probing, " + input.id(), file));
         }
 
@@ -227,8 +245,8 @@ public final class StudyReport {
         Charts.r2PerPower(file, arch.toUpperCase(Locale.ROOT) + ": how well M^p predicts the activations of g^p x", series);
     }
 
-    private void probeChart(List<ProbeSummary.Row> rows, String probe, int length, ProbeInput input, String arch, Path file) throws IOException {
-        List<String> groups = List.of("S", "SO", "SP", "SPO");
+    private void probeChart(List<ProbeSummary.Row> rows, List<String> groups, String probe, int length, ProbeInput input, String arch,
+            Path file) throws IOException {
         Map<String, List<Double>> series = new LinkedHashMap<>();
         int k = probeKs.get(probeKs.size() / 2);
         for (ProbeSummary.Row r : rows) {
@@ -249,6 +267,18 @@ public final class StudyReport {
         }
         Charts.groupedBars(file, String.format(Locale.ROOT, "%s: probes on SAE %s (K = %d, L = %d, %s)", arch, input.id(), k, length, probe),
                 "task group", "mean test F1", groups, series, 0.0, 1.0);
+    }
+
+    /** The task groups of the summary, in the order they first appear (S, SO, SP, SPO; or invariant, orientation). */
+    private static List<String> groups(List<ProbeSummary.Row> rows) {
+        java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
+        rows.forEach(r -> groups.addAll(r.means().keySet()));
+        return List.copyOf(groups);
+    }
+
+    /** ", FROM split" for a dataset taken from a split (Fashion-MNIST), else nothing. */
+    private static String split(DatasetInfo info) {
+        return info.split() == null ? "" : " (" + info.source() + ", " + info.split() + " split)";
     }
 
     private static String f4(double v) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.esae.data.DatasetInfo;
 import dev.esae.equivariance.TransformFitReport;
+import dev.esae.probe.CustomTask;
 import dev.esae.probe.ProbeSummary;
 import dev.esae.probe.ProbeTask;
 import dev.esae.sae.SaeScores;
@@ -36,16 +37,23 @@ public record StudyReportFile(StudySettings settings, Map<String, Double> timing
     /** One SAE's metrics.json, with its kind and K. */
     public record Sae(String kind, int k, @JsonUnwrapped SaeScores metrics) {}
 
-    /** One row of the probing summary: mean test F1 per task group (left out when no task of it was probed) and over all tasks. */
+    /**
+     * One row of the probing summary: mean test F1 per task group (left out when no task of it was
+     * probed) and over all tasks: S, SO, SP, SPO for the shapes; invariant and orientation for a
+     * tasks CSV's (Fashion-MNIST's class and class-at-rotation tasks).
+     */
     public record Probing(String sae, String kind, int k, @JsonProperty("L") int length, String input, String probe,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("S") Double s,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("SO") Double so,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("SP") Double sp,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("SPO") Double spo, double all) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("SPO") Double spo,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double invariant, @JsonInclude(JsonInclude.Include.NON_NULL) Double orientation,
+            double all) {
         /** The row of a probing summary. */
         public static Probing of(ProbeSummary.Row r) {
             return new Probing(r.sae(), r.kind(), r.k(), r.length(), r.input().id(), r.probe(), r.group(ProbeTask.Group.S),
-                    r.group(ProbeTask.Group.SO), r.group(ProbeTask.Group.SP), r.group(ProbeTask.Group.SPO), r.all());
+                    r.group(ProbeTask.Group.SO), r.group(ProbeTask.Group.SP), r.group(ProbeTask.Group.SPO),
+                    r.means().get(CustomTask.INVARIANT), r.means().get(CustomTask.ORIENTATION), r.all());
         }
     }
 

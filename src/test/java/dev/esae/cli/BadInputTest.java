@@ -238,6 +238,10 @@ class BadInputTest {
         t.add(c("unknown kind", "--preset: expected tiny, quick or paper, got 'huge'", "reproduce", "--preset", "huge", "--out", p("o")));
         t.add(c("unknown kind", "--orientations: expected upright or random, got 'tilted'", "dataset", "--n", "4", "--orientations", "tilted", "--out", p("o")));
         t.add(c("unknown kind", "--orientations: expected upright or random, got 'tilted'", "reproduce", "--orientations", "tilted", "--out", p("o")));
+        t.add(c("unknown kind", "--source: expected shapes or fashion-mnist, got 'mnist'", "reproduce", "--source", "mnist", "--out", p("o")));
+        t.add(c("option that does not apply", "--orientations random: only for --source shapes", "reproduce", "--source", "fashion-mnist", "--orientations",
+                "random", "--out", p("o")));
+        t.add(c("option that does not apply", "--idx-dir: only for --source fashion-mnist", "reproduce", "--idx-dir", p("idx"), "--out", p("o")));
         t.add(c("unknown kind", "--solver: expected adam or lbfgs, got 'sgd'", "fit-m", "--acts", acts, "--solver", "sgd", "--out", p("o")));
         t.add(c("unknown kind", "--source: expected shapes or fashion-mnist, got 'mnist'", "dataset", "--source", "mnist", "--out", p("o")));
         t.add(c("unknown kind", "--split: expected train or test, got 'val'", "dataset", "--source", "fashion-mnist", "--split", "val", "--out", p("o")));

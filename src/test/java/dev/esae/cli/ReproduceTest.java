@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.esae.data.DatasetFiles;
+import dev.esae.data.DatasetSource;
 import dev.esae.data.Orientations;
 import dev.esae.io.HostArray;
 import dev.esae.io.Json;
@@ -150,7 +151,7 @@ class ReproduceTest {
     void theRandomOrientationAblationDrawsBothSetsWithRandomOrientationsAndAnUprightFolderIsRedrawn() throws IOException {
         StudyLayout layout = new StudyLayout(dir.resolve("ablation"));
         StudyPlan.Esae esae = args -> CliTest.esae(args.toArray(String[]::new)).code();
-        List<StudyPlan.Step> steps = new StudyPlan(Preset.TINY, Orientations.RANDOM, layout, esae).steps();
+        List<StudyPlan.Step> steps = new StudyPlan(Preset.TINY, DatasetSource.SHAPES, null, Orientations.RANDOM, layout, esae).steps();
         for (StudyPlan.Step s : steps.subList(0, 2)) {
             assertFalse(s.done().done());
             assertEquals(0, s.run().run());
@@ -160,7 +161,7 @@ class ReproduceTest {
         assertEquals(Orientations.RANDOM, DatasetFiles.orientations(layout.probeData()));
         assertTrue(java.util.Arrays.stream(Npy.read(layout.data().resolve("labels.npy")).toInts()).anyMatch(v -> v != 0));
         // The upright study's plan does not take the ablation's dataset for its own.
-        List<StudyPlan.Step> upright = new StudyPlan(Preset.TINY, Orientations.UPRIGHT, layout, esae).steps();
+        List<StudyPlan.Step> upright = new StudyPlan(Preset.TINY, DatasetSource.SHAPES, null, Orientations.UPRIGHT, layout, esae).steps();
         assertFalse(upright.get(0).done().done());
     }
 

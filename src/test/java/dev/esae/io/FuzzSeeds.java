@@ -208,7 +208,7 @@ public final class FuzzSeeds {
                 null, TransformFitReport.R2_CONVENTION, "0.1.0", PROVENANCE)).getBytes(StandardCharsets.UTF_8));
         seed(t, m, "metrics.json", Json.pretty(new SaeScores(0.1, 0.2, 4, 1.5, 0.25, 32, 160, "the input row",
                 new SaeScores.UnknownP(0.9, 0.11, 0.21), 0.3, 2, PROVENANCE)).getBytes(StandardCharsets.UTF_8));
-        seed(t, m, "study.json", Json.pretty(new StudySettings("tiny", "upright", 1, 64, 32, 1, List.of("adam", "lbfgs"), 2, 20, 1,
+        seed(t, m, "study.json", Json.pretty(new StudySettings("tiny", "shapes", "upright", 1, 64, 32, 1, List.of("adam", "lbfgs"), 2, 20, 1,
                 List.of(4, 8), List.of(4), List.of(1, 2), List.of("knn", "logistic"), 64)).getBytes(StandardCharsets.UTF_8));
         seed(t, m, "timings.json", Json.pretty(Map.of("dataset", 1.5, "train-base mlp", 20.25)).getBytes(StandardCharsets.UTF_8));
         Map<String, StudyAtlas.Section> atlas = new LinkedHashMap<>();
