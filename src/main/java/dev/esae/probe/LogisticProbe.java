@@ -119,13 +119,24 @@ public final class LogisticProbe implements Probe {
         return z;
     }
 
-    /** The regularised mean log-loss and its gradient; the last parameter is the intercept. */
+    /**
+     * The regularised mean log-loss and its gradient; the last parameter is the intercept.
+     *
+     * <p>Every row's decision value is summed in the same order as the plain loop
+     * {@code s = b; s += w_j z_rj for j = 0, 1, …} (Java never fuses or reorders these), but over a
+     * column-major copy of z, so the loop runs across rows, whose sums are independent, and
+     * vectorises; the scalar loop over j is one chain of dependent additions. The results are the
+     * same bits. Each row's {@code e^{-|s|}} is computed once for the loss and the sigmoid (both
+     * used it).
+     */
     static final class Objective {
         private final double[] z;
+        private final double[] zt;
         private final int n;
         private final int cols;
         private final boolean[] y;
         private final double l2;
+        private final double[] s;
 
         Objective(double[] z, int n, int cols, boolean[] y, double l2) {
             this.z = z;
@@ -133,21 +144,34 @@ public final class LogisticProbe implements Probe {
             this.cols = cols;
             this.y = y;
             this.l2 = l2;
+            this.zt = new double[n * cols];
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < cols; j++) {
+                    zt[j * n + r] = z[r * cols + j];
+                }
+            }
+            this.s = new double[n];
         }
 
         double evaluate(double[] w, double[] grad) {
             java.util.Arrays.fill(grad, 0);
-            double loss = 0;
-            double b = w[cols];
-            for (int r = 0; r < n; r++) {
-                double s = b;
-                int at = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    s += w[j] * z[at + j];
+            java.util.Arrays.fill(s, w[cols]);
+            for (int j = 0; j < cols; j++) {
+                double wj = w[j];
+                int at = j * n;
+                for (int r = 0; r < n; r++) {
+                    s[r] += wj * zt[at + r];
                 }
+            }
+            double loss = 0;
+            for (int r = 0; r < n; r++) {
+                double sr = s[r];
+                // e^{-|s|}: e^{-s} for s > 0, e^{s} otherwise (the same number both formulas below took).
+                double e = Math.exp(-Math.abs(sr));
                 // log(1 + e^s) without overflow.
-                loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - (y[r] ? s : 0);
-                double err = sigmoid(s) - (y[r] ? 1 : 0);
+                loss += (sr > 0 ? sr + Math.log1p(e) : Math.log1p(e)) - (y[r] ? sr : 0);
+                double err = (sr >= 0 ? 1 / (1 + e) : e / (1 + e)) - (y[r] ? 1 : 0);
+                int at = r * cols;
                 for (int j = 0; j < cols; j++) {
                     grad[j] += err * z[at + j];
                 }
@@ -163,9 +187,5 @@ public final class LogisticProbe implements Probe {
             }
             return loss / n + 0.5 * l2 * reg;
         }
-    }
-
-    static double sigmoid(double s) {
-        return s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
     }
 }

@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reconstruction. Units of work (one task of one SAE at one L) run in parallel on
  * {@code threads} workers; results come back in a fixed order whatever the scheduling, and every
  * probe is deterministic, so a run's results do not depend on the thread count.
+ *
+ * <p>An SAE whose codes on the probe set are the very same numbers as an earlier SAE's (the
+ * invariant and equivariant kinds share their encoder: same training, M only in the decoder) gets
+ * the same latents selected and the same latent inputs, so every latent result would repeat; those
+ * are computed once and copied under the later SAE's name. The check is on the codes themselves,
+ * value by value, never on kind names; reconstructions differ and are always probed.
  */
 public final class ProbeSuite {
     /** Receives the number of finished units out of the total, from any worker thread. */
@@ -52,15 +58,25 @@ public final class ProbeSuite {
             splits[t] = set.split(t, config.testFraction(), config.seed());
         }
         List<java.util.concurrent.Callable<List<ProbeResult>>> units = new ArrayList<>();
+        // source[u]: the earlier unit whose latent rows unit u repeats (-1: u probes its own latents).
+        List<Integer> source = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
             int task = t;
             units.add(() -> base(set, task, splits[task]));
+            source.add(-1);
         }
-        for (SaeEntry sae : saes) {
+        int[] firstUnit = new int[saes.size()];
+        for (int i = 0; i < saes.size(); i++) {
+            SaeEntry sae = saes.get(i);
+            int same = sameCodesAs(saes, i);
+            firstUnit[i] = units.size();
+            int unit = 0;
             for (int length : config.lengths()) {
                 for (int t = 0; t < tasks.size(); t++) {
                     int task = t;
-                    units.add(() -> sae(set, sae, length, task, splits[task]));
+                    units.add(() -> sae(set, sae, length, task, splits[task], same < 0));
+                    source.add(same < 0 ? -1 : firstUnit[same] + unit);
+                    unit++;
                 }
             }
         }
@@ -82,8 +98,18 @@ public final class ProbeSuite {
                 }));
             }
             List<ProbeResult> all = new ArrayList<>();
-            for (Future<List<ProbeResult>> f : futures) {
-                all.addAll(f.get());
+            for (int u = 0; u < futures.size(); u++) {
+                List<ProbeResult> own = futures.get(u).get();
+                if (source.get(u) >= 0) {
+                    ProbeResult like = own.get(0);
+                    for (ProbeResult r : futures.get(source.get(u)).get()) {
+                        if (r.input() == ProbeInput.LATENTS) {
+                            all.add(new ProbeResult(like.sae(), like.kind(), like.k(), r.length(), r.input(), r.probe(), r.task(), r.f1(),
+                                    r.trainPositives(), r.testPositives()));
+                        }
+                    }
+                }
+                all.addAll(own);
             }
             return all;
         } catch (InterruptedException e) {
@@ -105,10 +131,43 @@ public final class ProbeSuite {
         return out;
     }
 
-    private List<ProbeResult> sae(ProbeSet set, SaeEntry sae, int length, int t, StratifiedSplit split) {
+    /**
+     * The index of the first SAE before {@code i} whose codes equal SAE {@code i}'s in every row
+     * (same K and latent count, the same indices and the same float bits), or -1. Equal codes give
+     * equal truncations ({@link SparseCodes#topByMeanDifference} reads only the codes) and equal
+     * latent inputs, hence equal latent results.
+     */
+    static int sameCodesAs(List<SaeEntry> saes, int i) {
+        SparseCodes c = saes.get(i).features().codes();
+        for (int j = 0; j < i; j++) {
+            SparseCodes o = saes.get(j).features().codes();
+            if (o.rows() == c.rows() && o.k() == c.k() && o.latents() == c.latents() && saes.get(j).k() == saes.get(i).k()
+                    && java.util.Arrays.equals(o.indices(), c.indices()) && sameBits(o.values(), c.values())) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean sameBits(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One SAE's unit; its latent inputs are probed only when {@code latents} (else another SAE's equal rows stand in). */
+    private List<ProbeResult> sae(ProbeSet set, SaeEntry sae, int length, int t, StratifiedSplit split, boolean latents) {
         List<ProbeResult> out = new ArrayList<>();
         int[] selected = sae.features().codes().topByMeanDifference(set.labels(t), split.train(), length);
-        score(set, t, split, sae.features().latents(selected), sae.name(), sae.kind(), sae.k(), length, ProbeInput.LATENTS, out);
+        if (latents) {
+            score(set, t, split, sae.features().latents(selected), sae.name(), sae.kind(), sae.k(), length, ProbeInput.LATENTS, out);
+        }
         score(set, t, split, sae.features().reconstruction(selected), sae.name(), sae.kind(), sae.k(), length,
                 ProbeInput.RECONSTRUCTION, out);
         return out;
