@@ -9,7 +9,6 @@ import dev.esae.data.ShapesDataset;
 import dev.esae.equivariance.ActivationSet;
 import dev.esae.sae.SaeFiles;
 import dev.esae.sae.SaeKind;
-import dev.esae.sae.TopKSae;
 import dev.esae.testutil.TestBackends;
 import dev.esae.train.Lbfgs;
 import java.util.ArrayList;
@@ -68,25 +67,6 @@ class ProbeSpeedupsTest {
         return new ActivationSet(a, count, 4, d);
     }
 
-    /** A two-layer SAE from {@code seed}; with {@code transform} also a random M (the equivariant kind). */
-    private static SaeFiles.Loaded sae(SaeKind kind, int d, int latents, int k, long seed) {
-        TopKSae sae = new TopKSae(cpu, d, latents, k, 16, seed);
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] bias = new float[d];
-        for (int i = 0; i < d; i++) {
-            bias[i] = (float) rng.nextGaussian();
-        }
-        sae.setDecoderBias(bias);
-        float[] m = null;
-        if (kind.needsTransform()) {
-            m = new float[d * d];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = (float) (rng.nextGaussian() / Math.sqrt(d));
-            }
-        }
-        return new SaeFiles.Loaded(null, kind, sae, m);
-    }
-
     private static List<ProbeResult> run(ProbeSet set, List<ProbeSuite.SaeEntry> saes, int threads) {
         ProbeSuite suite = new ProbeSuite(new ProbeSuite.Config(new int[] {3, 8},
                 List.of(new KnnProbe(), new LogisticProbe(), new XgboostProbe(1, 0)), 0.2, 0, threads));
@@ -101,8 +81,8 @@ class ProbeSpeedupsTest {
         ProbeSet set = ProbeSet.of(randomActs(rng, 140, d), data.labelsArray().toInts(), 2);
         // Invariant and equivariant from one seed share the encoder (and here the decoder bias); the
         // equivariant one adds M, so its reconstructions differ. A third SAE has other codes.
-        try (SaeFiles.Loaded inv = sae(SaeKind.INVARIANT, d, 24, 4, 3); SaeFiles.Loaded eq = sae(SaeKind.EQUIVARIANT, d, 24, 4, 3);
-             SaeFiles.Loaded other = sae(SaeKind.TWOLAYER, d, 24, 4, 4)) {
+        try (SaeFiles.Loaded inv = ProbeSuiteTest.sae(SaeKind.INVARIANT, d, 24, 4, 3); SaeFiles.Loaded eq = ProbeSuiteTest.sae(SaeKind.EQUIVARIANT, d, 24, 4, 3);
+             SaeFiles.Loaded other = ProbeSuiteTest.sae(SaeKind.TWOLAYER, d, 24, 4, 4)) {
             ProbeSuite.SaeEntry a = new ProbeSuite.SaeEntry("inv", "invariant", 4, SaeFeatures.of(cpu, inv, set));
             ProbeSuite.SaeEntry b = new ProbeSuite.SaeEntry("eq", "equivariant", 4, SaeFeatures.of(cpu, eq, set));
             ProbeSuite.SaeEntry c = new ProbeSuite.SaeEntry("other", "twolayer", 4, SaeFeatures.of(cpu, other, set));

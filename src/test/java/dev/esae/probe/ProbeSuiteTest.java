@@ -77,7 +77,8 @@ class ProbeSuiteTest {
         }
     }
 
-    private static SaeFiles.Loaded sae(SaeKind kind, int d, int latents, int k, long seed) {
+    /** A random SAE of {@code kind} from {@code seed} (hidden width 16 for the two-layer kinds), with a random M where the kind has one. */
+    static SaeFiles.Loaded sae(SaeKind kind, int d, int latents, int k, long seed) {
         TopKSae sae = new TopKSae(cpu, d, latents, k, kind.hidden() == 0 ? 0 : 16, seed);
         SplittableRandom rng = new SplittableRandom(seed);
         float[] bias = new float[d];
