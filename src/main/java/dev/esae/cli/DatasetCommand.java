@@ -4,12 +4,9 @@ import dev.esae.InputException;
 import dev.esae.data.ClassTasks;
 import dev.esae.data.CyclicGroup;
 import dev.esae.data.DatasetFiles;
-import dev.esae.data.DatasetSource;
 import dev.esae.data.FashionMnist;
-import dev.esae.data.Orientations;
 import dev.esae.data.ShapesDataset;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +33,8 @@ final class DatasetCommand extends Subcommand {
     /** Shapes drawn when --n is not given. */
     static final int DEFAULT_SHAPES = 10000;
 
-    @Option(names = "--source", paramLabel = "SRC", defaultValue = "shapes",
-            description = "shapes (drawn here) or fashion-mnist (read from its idx files). Default: ${DEFAULT-VALUE}.")
-    DatasetSource source;
+    @Mixin
+    SourceOptions sources;
 
     @Option(names = "--n", paramLabel = "N",
             description = "Number of images. Default: " + DEFAULT_SHAPES + " shapes; for fashion-mnist the whole split (its first N otherwise).")
@@ -52,11 +48,6 @@ final class DatasetCommand extends Subcommand {
             description = "fashion-mnist only: train (60,000 images) or test (10,000). Default: train.")
     FashionMnist.Split split;
 
-    @Option(names = "--idx-dir", paramLabel = "DIR",
-            description = {"fashion-mnist only: the folder of the idx files (train-images-idx3-ubyte.gz, ...).",
-                "Default: $" + FashionMnist.DIR_ENV + " if set, else " + "/usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)."})
-    Path idxDir;
-
     @Mixin
     OrientationsOption orientation;
 
@@ -65,16 +56,14 @@ final class DatasetCommand extends Subcommand {
 
     @Override
     public Integer call() throws IOException {
-        return source == DatasetSource.FASHION_MNIST ? fashion() : shapes();
+        return sources.fashion() ? fashion() : shapes();
     }
 
     private int shapes() throws IOException {
         if (split != null) {
             throw new InputException("--split: only for --source fashion-mnist (the shapes are drawn, not split)");
         }
-        if (idxDir != null) {
-            throw new InputException("--idx-dir: only for --source fashion-mnist (the shapes are drawn, not read)");
-        }
+        sources.checkApplies(orientation.orientations);
         int count = n != null ? n : DEFAULT_SHAPES;
         if (count < 1 || count > MAX_IMAGES) {
             throw new InputException("--n: expected a number of images from 1 to " + MAX_IMAGES + ", got " + count);
@@ -92,10 +81,7 @@ final class DatasetCommand extends Subcommand {
     }
 
     private int fashion() throws IOException {
-        if (orientation.orientations != Orientations.UPRIGHT) {
-            throw new InputException("--orientations " + orientation.orientations.id()
-                    + ": only for --source shapes (Fashion-MNIST's garments are photographed upright; orientations come from the group)");
-        }
+        sources.checkApplies(orientation.orientations);
         if (seed != null) {
             throw new InputException("--seed: only for --source shapes (Fashion-MNIST's first --n images are taken in file order; nothing is drawn)");
         }
@@ -106,7 +92,7 @@ final class DatasetCommand extends Subcommand {
         // Checked and read before the folder is made: a bad or missing idx file leaves nothing behind.
         Outputs.checkOutput(output.out, OutputKind.DATASET, output.overwrite);
         long t0 = System.nanoTime();
-        FashionMnist.Images images = FashionMnist.load(FashionMnist.folder(idxDir), s, n);
+        FashionMnist.Images images = FashionMnist.load(FashionMnist.folder(sources.idxDir), s, n);
         Outputs.prepareOutput(output.out, OutputKind.DATASET, output.overwrite);
         ShapesDataset data = DatasetFiles.writeFashion(output.out, images);
         double secs = (System.nanoTime() - t0) / 1e9;

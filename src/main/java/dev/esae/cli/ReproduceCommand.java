@@ -3,7 +3,6 @@ package dev.esae.cli;
 import dev.esae.InputException;
 import dev.esae.compute.Backend;
 import dev.esae.data.DatasetSource;
-import dev.esae.data.FashionMnist;
 import dev.esae.data.Orientations;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
@@ -38,15 +37,8 @@ final class ReproduceCommand extends Subcommand {
     @Option(names = "--preset", paramLabel = "P", defaultValue = "quick", description = "tiny, quick or paper. Default: ${DEFAULT-VALUE}.")
     Preset preset;
 
-    @Option(names = "--source", paramLabel = "SRC", defaultValue = "shapes",
-            description = {"shapes (drawn here, SPEC §1) or fashion-mnist (Debian's dataset-fashion-mnist: apt-get install",
-                "dataset-fashion-mnist). Default: ${DEFAULT-VALUE}."})
-    DatasetSource source;
-
-    @Option(names = "--idx-dir", paramLabel = "DIR",
-            description = {"fashion-mnist only: the folder of its idx files. Default: $" + FashionMnist.DIR_ENV + " if set, else",
-                "/usr/share/datasets/fashion-mnist."})
-    Path idxDir;
+    @Mixin
+    SourceOptions sources;
 
     @Mixin
     OrientationsOption orientation;
@@ -61,14 +53,8 @@ final class ReproduceCommand extends Subcommand {
     @Override
     public Integer call() throws IOException {
         int threads = root.threads();
-        if (source == DatasetSource.FASHION_MNIST && orientation.orientations != Orientations.UPRIGHT) {
-            throw new InputException("--orientations " + orientation.orientations.id() + ": only for --source shapes (Fashion-MNIST's "
-                    + "images are upright by nature; the ablation redraws the shapes)");
-        }
-        if (source != DatasetSource.FASHION_MNIST && idxDir != null) {
-            throw new InputException("--idx-dir: only for --source fashion-mnist (the shapes are drawn, not read)");
-        }
-        StudySettings settings = settings(preset, source, orientation.orientations);
+        sources.checkApplies(orientation.orientations);
+        StudySettings settings = settings(preset, sources.source, orientation.orientations);
         Path study = out.resolve(STUDY);
         if (resume && !Files.isRegularFile(study)) {
             throw new InputException("--resume: --out " + out + " holds no study (" + STUDY + ") to continue");
@@ -93,7 +79,7 @@ final class ReproduceCommand extends Subcommand {
             all.addAll(args);
             return Main.execute(out(), spec.commandLine().getErr(), all.toArray(String[]::new));
         };
-        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, source, idxDir, orientation.orientations, layout, esae).steps());
+        List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, sources.source, sources.idxDir, orientation.orientations, layout, esae).steps());
         steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> StudyAtlas.done(layout), () -> {
             try (Backend backend = root.openBackend().backend()) {
                 StudyAtlas.write(backend, layout, preset.atlasK(), preset == Preset.TINY ? 12 : 48, root.seed);
