@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         description = {"Measure the training throughput of one stage.",
             "On synthetic inputs, as the PyTorch peer makes them; prints one JSON line with the median epoch time,",
-            "images_per_s and the GEMM GFLOP/s achieved."})
+            "images_per_s, the GEMM GFLOP/s achieved, and the GEMM bound: the time the step's dense products alone",
+            "take at this machine's SGEMM rate (measured first, in the same run), and the epoch's multiple of it."})
 final class BenchCommand extends Subcommand {
     /** What {@code --stage} times: a base model, the fit of M, an SAE kind, or the backend's SGEMM. */
     enum Stage {
@@ -91,6 +92,7 @@ final class BenchCommand extends Subcommand {
             images[i] = rng.nextDouble() > 0.8 ? 1f : 0f;
         }
         try (Backend backend = root.openBackend().backend()) {
+            double sgemm = sgemmRate(backend, 3, 300_000_000L)[0];
             BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n, "upright");
             LossHistory h;
             try (BaseTrainer.Trained t = new BaseTrainer(backend, config, images).train(dev.esae.train.TrainingRun.NONE, TrainingListener.SILENT)) {
@@ -100,7 +102,8 @@ final class BenchCommand extends Subcommand {
             try (Autoencoder shape = Autoencoder.create(backend, dev.esae.compute.DType.F32, arch, 0)) {
                 flops = shape.trainingFlopsPerImage();
             }
-            report(arch.id(), backend, h, flops);
+            // Every product of a base model's step is dense (convolutions as im2col GEMMs).
+            report(arch.id(), backend, h, flops, flops, sgemm);
         }
         return ExitCodes.OK;
     }
@@ -132,13 +135,17 @@ final class BenchCommand extends Subcommand {
             throw new InputException("--k " + k + ": expected 1 to " + latents);
         }
         int h = kind.hidden() == 0 ? d : kind.hidden();
-        long perRow = 2L * h * latents + 6L * k * d + 4L * k * h + (kind.hidden() == 0 ? 0 : 6L * d * h);
+        // Dense: the encoder's last layer forward and, two-layer, the first layer's forward, weight
+        // and input gradients (the input gradient carries b_dec's); the rest is K-sized.
+        long densePerRow = 2L * h * latents + (kind.hidden() == 0 ? 0 : 6L * d * h);
+        long perRow = densePerRow + 6L * k * d + 4L * k * h;
         ActivationSet acts = syntheticActivations(order, d);
         try (Backend backend = root.openBackend().backend()) {
+            double sgemm = sgemmRate(backend, 3, 300_000_000L)[0];
             LossHistory hist = new LossHistory(n);
             SaeTrainer.train(backend, acts, new SaeTrainer.Config(latents, k, kind.hidden(), kind.invariantTargets(), epochs, batch,
                     1e-3f, root.seed), TrainingListener.SILENT, hist).close();
-            report(kind.id(), backend, hist, perRow * order);
+            report(kind.id(), backend, hist, perRow * order, densePerRow * order, sgemm);
         }
         return ExitCodes.OK;
     }
@@ -149,10 +156,12 @@ final class BenchCommand extends Subcommand {
         int d = 256;
         ActivationSet acts = syntheticActivations(order, d);
         try (Backend backend = root.openBackend().backend()) {
+            double sgemm = sgemmRate(backend, 3, 300_000_000L)[0];
             TransformFit.Result r = TransformFit.fit(backend, acts,
                     new TransformConfig(epochs, batch, 1e-3f, root.seed, 0f), TrainingListener.SILENT);
             // Per input: n-1 forward products, n-1 weight-gradient products, n-2 input-gradient products, each 2 d^2.
-            report("fitm", backend, r.history(), 2L * d * d * (3L * (order - 1) - 1));
+            long flops = 2L * d * d * (3L * (order - 1) - 1);
+            report("fitm", backend, r.history(), flops, flops, sgemm);
         }
         return ExitCodes.OK;
     }
@@ -163,7 +172,23 @@ final class BenchCommand extends Subcommand {
      * It is the ceiling a stage made of GEMMs could reach on this machine and thread count.
      */
     private int benchSgemm() {
-        int size = 1024;
+        try (Backend backend = root.openBackend().backend()) {
+            double[] rate = sgemmRate(backend, epochs, 500_000_000L);
+            out().println(Json.write(new SgemmLine("sgemm", backend.threads(), SGEMM_SIZE, epochs, backend.name(),
+                    Math.round(rate[0] * 10) / 10.0, Math.round(rate[1] * 10) / 10.0, BuildInfo.version())));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static final int SGEMM_SIZE = 1024;
+
+    /**
+     * {@code {median, max}} GFLOP/s of {@code rounds} timed rounds of {@code roundNanos} each of the
+     * 1024x1024 SGEMM, after one warm-up round. The training stages measure it too (shorter), so
+     * that their GEMM bound comes from the same process, thread count and machine state.
+     */
+    private double[] sgemmRate(Backend backend, int rounds, long roundNanos) {
+        int size = SGEMM_SIZE;
         SplittableRandom rng = new SplittableRandom(root.seed);
         float[] a = new float[size * size];
         float[] b = new float[size * size];
@@ -172,12 +197,11 @@ final class BenchCommand extends Subcommand {
             b[i] = (float) rng.nextGaussian();
         }
         double flops = 2.0 * size * size * size;
-        try (Backend backend = root.openBackend().backend();
-             dev.esae.compute.Tensor ta = backend.upload(a, size, size);
+        try (dev.esae.compute.Tensor ta = backend.upload(a, size, size);
              dev.esae.compute.Tensor tb = backend.upload(b, size, size);
              dev.esae.compute.Tensor tc = backend.zeros(dev.esae.compute.DType.F32, size, size)) {
             List<Double> rates = new ArrayList<>();
-            for (int round = 0; round <= epochs; round++) {
+            for (int round = 0; round <= rounds; round++) {
                 int calls = 0;
                 long t0 = System.nanoTime();
                 long elapsed;
@@ -186,33 +210,38 @@ final class BenchCommand extends Subcommand {
                     backend.synchronize();
                     calls++;
                     elapsed = System.nanoTime() - t0;
-                } while (elapsed < 500_000_000L);
+                } while (elapsed < roundNanos);
                 if (round > 0) {
                     rates.add(calls * flops / (elapsed / 1e9) / 1e9);
                 }
             }
             Collections.sort(rates);
-            out().println(Json.write(new SgemmLine("sgemm", backend.threads(), size, epochs, backend.name(),
-                    Math.round(rates.get(rates.size() / 2) * 10) / 10.0, Math.round(rates.get(rates.size() - 1) * 10) / 10.0,
-                    BuildInfo.version())));
+            return new double[] {rates.get(rates.size() / 2), rates.get(rates.size() - 1)};
         }
-        return ExitCodes.OK;
     }
 
     /** The JSON line of a training stage (K only for the SAE stages). */
     record StageLine(String stage, int threads, int n, int batch, int epochs, @JsonInclude(JsonInclude.Include.NON_NULL) Integer k,
-            String device, double epochS, double imagesPerS, double gflopPerImage, double gflops, String esae) {}
+            String device, double epochS, double imagesPerS, double gflopPerImage, double gflops, double denseGflopPerImage,
+            double sgemmGflops, double gemmBoundEpochS, double overBound, String esae) {}
 
     /** The JSON line of the SGEMM stage. */
     record SgemmLine(String stage, int threads, @JsonProperty("m_n_k") int mNK, int rounds, String device, double gflops, double gflopsMax, String esae) {}
 
-    /** Prints the JSON line: the median epoch, canonical inputs per second, and the GEMM GFLOP/s achieved. */
-    private void report(String name, Backend backend, LossHistory h, long flopsPerInput) {
+    /**
+     * Prints the JSON line: the median epoch, canonical inputs per second, the GEMM GFLOP/s
+     * achieved, and the GEMM bound: the epoch time of the step's dense products alone at the
+     * measured SGEMM rate, and how many times that bound the epoch took.
+     */
+    private void report(String name, Backend backend, LossHistory h, long flopsPerInput, long denseFlopsPerInput, double sgemmGflops) {
         List<Double> secs = new ArrayList<>(h.seconds());
         Collections.sort(secs);
         double median = secs.get(secs.size() / 2);
+        double bound = denseFlopsPerInput * (double) n / (sgemmGflops * 1e9);
         out().println(Json.write(new StageLine(name, backend.threads(), n, batch, epochs, SaeKind.fromId(name) != null ? k : null,
                 backend.name(), Math.round(median * 1e4) / 1e4, Math.round(n / median * 10) / 10.0, Math.round(flopsPerInput / 1e5) / 1e4,
-                Math.round(flopsPerInput * (n / median) / 1e8) / 10.0, BuildInfo.version())));
+                Math.round(flopsPerInput * (n / median) / 1e8) / 10.0, Math.round(denseFlopsPerInput / 1e5) / 1e4,
+                Math.round(sgemmGflops * 10) / 10.0, Math.round(bound * 1e4) / 1e4, Math.round(median / bound * 100) / 100.0,
+                BuildInfo.version())));
     }
 }

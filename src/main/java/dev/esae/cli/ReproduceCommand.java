@@ -94,6 +94,8 @@ final class ReproduceCommand extends Subcommand {
 
         Map<String, Double> timings = Files.isRegularFile(layout.timings())
                 ? new LinkedHashMap<>(Json.readMap(layout.timings(), Double.class, "the study's step times")) : new LinkedHashMap<>();
+        Map<String, Long> peakMiB = Files.isRegularFile(layout.peakMemory())
+                ? new LinkedHashMap<>(Json.readMap(layout.peakMemory(), Long.class, "the study's peak memory per step")) : new LinkedHashMap<>();
         long start = System.nanoTime();
         int ran = 0;
         for (int i = 0; i < steps.size(); i++) {
@@ -106,6 +108,7 @@ final class ReproduceCommand extends Subcommand {
             out().println(tag + " ...");
             out().flush();
             invalidateSummaries(layout, s);
+            boolean measured = PeakMemory.reset();
             long t0 = System.nanoTime();
             int code = s.run().run();
             dev.esae.train.TrainingStopped stop = Main.takeNestedStop();
@@ -123,8 +126,16 @@ final class ReproduceCommand extends Subcommand {
             double secs = (System.nanoTime() - t0) / 1e9;
             timings.put(s.name(), Math.round(secs * 10) / 10.0);
             AtomicFiles.writeString(layout.timings(), Json.pretty(timings));
+            java.util.OptionalLong peak = PeakMemory.peakBytes();
+            String memory = "";
+            if (measured && peak.isPresent()) {
+                long mib = Math.round(peak.getAsLong() / (1024.0 * 1024.0));
+                peakMiB.put(s.name(), mib);
+                AtomicFiles.writeString(layout.peakMemory(), Json.pretty(peakMiB));
+                memory = String.format(Locale.ROOT, ", peak RSS %,d MiB", mib);
+            }
             ran++;
-            out().printf(Locale.ROOT, "%s: done in %.1f s%n", tag, secs);
+            out().printf(Locale.ROOT, "%s: done in %.1f s%s%n", tag, secs, memory);
         }
         out().printf(Locale.ROOT, "reproduce %s: %d step(s) run, %d skipped, %.1f s; report: %s, %s%n", preset.name(), ran,
                 steps.size() - ran, (System.nanoTime() - start) / 1e9, layout.reportMd() + ", " + layout.reportHtml(), layout.atlas());

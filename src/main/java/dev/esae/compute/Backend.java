@@ -158,6 +158,34 @@ public interface Backend extends AutoCloseable {
     void sparseDots(Tensor x, Tensor indices, Tensor rows, Tensor out);
 
     /**
+     * A TopK SAE's backward pass through its selected latents, the decoder and the encoder's last
+     * weight in one call ({@code values, indices [B, K]}, {@code dOut [B, D]}, {@code decoder,
+     * decoderGrad [L, D]}, {@code input [B, H]}, {@code encoderGrad [L, H]}, {@code dValues [B, K]}):
+     * <pre>
+     *   decoderGrad  (+)= sparseOuterAccumulate(values, indices, dOut)
+     *   dValues        = values &gt; 0 ? sparseDots(dOut, indices, decoder) : 0
+     *   encoderGrad  (+)= sparseOuterAccumulate(dValues, indices, input)
+     * </pre>
+     * With {@code accumulate} false both gradients are overwritten (rows no entry selects become
+     * zero), else added to. The result is exactly that of the four calls (same operations, same
+     * order, each row's terms in (b, k) order), which is how this default computes it; a backend may
+     * fuse them, as the CPU backend does latent by latent, reading each selected weight row once
+     * instead of once per entry.
+     */
+    default void sparseBackward(Tensor values, Tensor indices, Tensor dOut, Tensor decoder, Tensor input, boolean accumulate,
+            Tensor decoderGrad, Tensor encoderGrad, Tensor dValues) {
+        OpShapes.sparseBackward(values, indices, dOut, decoder, input, decoderGrad, encoderGrad, dValues);
+        if (!accumulate) {
+            fill(decoderGrad, 0f);
+            fill(encoderGrad, 0f);
+        }
+        sparseOuterAccumulate(values, indices, dOut, decoderGrad);
+        sparseDots(dOut, indices, decoder, dValues);
+        reluBackward(dValues, values, dValues);
+        sparseOuterAccumulate(dValues, indices, input, encoderGrad);
+    }
+
+    /**
      * AuxK's dead-latent bookkeeping for one batch of {@code rows} rows, in three steps: every
      * counter of int {@code rowsSinceFired [L]} advances by {@code rows}, saturating at
      * {@code deadAfter}; every latent that int {@code indices [B, K]} selects with

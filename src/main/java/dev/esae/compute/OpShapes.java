@@ -137,6 +137,29 @@ public final class OpShapes {
     }
 
     /**
+     * {@code {B, K, L, D, H}} of a sparseBackward call: {@code values, indices, dValues [B, K]},
+     * {@code dOut [B, D]}, {@code decoder, decoderGrad [L, D]}, {@code input [B, H]},
+     * {@code encoderGrad [L, H]}.
+     */
+    public static int[] sparseBackward(Tensor values, Tensor indices, Tensor dOut, Tensor decoder, Tensor input, Tensor decoderGrad,
+            Tensor encoderGrad, Tensor dValues) {
+        int[] s = sparse(values, indices, decoder);
+        int b = s[0];
+        int l = s[2];
+        int d = s[3];
+        matrix(dOut, b, d, "sparseBackward dOut");
+        matrix(decoderGrad, l, d, "sparseBackward decoderGrad");
+        if (input.rank() != 2) {
+            throw new IllegalArgumentException("sparseBackward input " + input + ", expected [" + b + ", H]");
+        }
+        int h = input.dim(1);
+        matrix(input, b, h, "sparseBackward input");
+        matrix(encoderGrad, l, h, "sparseBackward encoderGrad");
+        matrix(dValues, b, s[1], "sparseBackward dValues");
+        return new int[] {b, s[1], l, d, h};
+    }
+
+    /**
      * {@code {entries, latents}} of an updateDeadLatents call: {@code values, indices [B, K]},
      * {@code rowsSinceFired, deadMask [L]}, and counts that are not negative.
      */

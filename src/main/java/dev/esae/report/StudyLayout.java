@@ -68,6 +68,11 @@ public record StudyLayout(Path out) {
         return out.resolve("timings.json");
     }
 
+    /** Each step's peak resident memory in MiB (where the OS tells it), beside its time. */
+    public Path peakMemory() {
+        return out.resolve("peak_rss_mib.json");
+    }
+
     public Path reportJson() {
         return out.resolve("report.json");
     }

@@ -20,7 +20,6 @@ final class AuxKWorkspace extends Workspace {
     final Tensor residual;
     final Tensor grad;
     final Tensor gradScaled;
-    final Tensor dz;
     final Tensor dvals;
     final Tensor dh;
     /** {@code [1]}: the auxiliary MSE before its coefficient. */
@@ -36,7 +35,6 @@ final class AuxKWorkspace extends Workspace {
         residual = zeros(DType.F32, capacity, dim);
         grad = zeros(DType.F32, capacity, dim);
         gradScaled = zeros(DType.F32, capacity, dim);
-        dz = zeros(DType.F32, capacity, auxK);
         dvals = zeros(DType.F32, capacity, auxK);
         dh = zeros(DType.F32, capacity, encoderWidth);
         loss = zeros(DType.F32, 1);

@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
  * <p>Only the encoder's forward product is dense. The decoder's forward pass, its weight
  * gradient, the gradient of the selected latents, the encoder's last-layer weight and bias
  * gradients and the gradient flowing back into the encoder all run over the K selected latents of
- * each row ({@link Backend#sparseDecode}, {@link Backend#sparseOuterAccumulate},
- * {@link Backend#sparseDots}), never as {@code [batch × latents]} products. Per row this is
+ * each row ({@link Backend#sparseDecode}, {@link Backend#sparseBackward},
+ * {@link Backend#sparseOuterAccumulate}), never as {@code [batch × latents]} products. Per row this is
  * {@code 2·K·d} FLOPs for the decode instead of {@code 2·L·d}.
  *
  * <p>Weights are held as {@code W_enc [L, h]} and {@code W_dec [L, d]} so that each latent's
@@ -242,7 +242,7 @@ public final class TopKSae implements AutoCloseable {
         backend.fill(gs, 0f);
         backend.axpy(auxCoef, g, gs);
         Tensor dh2 = rows(aux.dh, batch);
-        throughSelected(az, ai, gs, rows(aux.dz, batch), rows(aux.dvals, batch), dh2);
+        throughSelected(az, ai, gs, true, rows(aux.dvals, batch), dh2);
         // Joins the main branch's gradient at the last layer's input, before the layers below.
         backend.axpy(1f, dh2, rows(main.dh, batch));
     }
@@ -257,25 +257,19 @@ public final class TopKSae implements AutoCloseable {
     private void backwardTop(Tensor dOut) {
         int batch = lastBatch;
         backend.sumRows(dOut, 0f, bDec.grad());
-        backend.fill(wDec.grad(), 0f);
-        backend.fill(wEnc.grad(), 0f);
         backend.fill(bEnc.grad(), 0f);
-        throughSelected(rows(main.z, batch), rows(main.idx, batch), dOut, rows(main.dz, batch), rows(main.dvals, batch),
-                rows(main.dh, batch));
+        // W_dec's and W_enc's gradients are overwritten here, not zeroed first.
+        throughSelected(rows(main.z, batch), rows(main.idx, batch), dOut, false, rows(main.dvals, batch), rows(main.dh, batch));
     }
 
     /**
-     * Back from a decoded output through the selected latents {@code (values, indices)}: adds to
-     * the gradients of W_dec, W_enc and b_enc over the selected rows only, and writes the
-     * gradient at the encoder's last-layer input into {@code dhOut}. Shared by the main and the
-     * AuxK branch.
+     * Back from a decoded output through the selected latents {@code (values, indices)}: sets
+     * ({@code accumulate} false) or adds to the gradients of W_dec and W_enc over the selected rows
+     * ({@link Backend#sparseBackward}), adds to b_enc's, and writes the gradient at the encoder's
+     * last-layer input into {@code dhOut}. Shared by the main and the AuxK branch.
      */
-    private void throughSelected(Tensor values, Tensor indices, Tensor dOut, Tensor dzWork, Tensor dvalsWork, Tensor dhOut) {
-        backend.sparseOuterAccumulate(values, indices, dOut, wDec.grad());
-        backend.sparseDots(dOut, indices, wDec.value(), dzWork);
-        // Through z = max(v, 0): only latents with a positive value pass gradient.
-        backend.reluBackward(dzWork, values, dvalsWork);
-        backend.sparseOuterAccumulate(dvalsWork, indices, lastHidden, wEnc.grad());
+    private void throughSelected(Tensor values, Tensor indices, Tensor dOut, boolean accumulate, Tensor dvalsWork, Tensor dhOut) {
+        backend.sparseBackward(values, indices, dOut, wDec.value(), lastHidden, accumulate, wDec.grad(), wEnc.grad(), dvalsWork);
         backend.sparseOuterAccumulate(dvalsWork, indices, rows(main.ones, lastBatch), bEncGradColumn);
         backend.sparseDecode(dvalsWork, indices, wEnc.value(), dhOut);
     }

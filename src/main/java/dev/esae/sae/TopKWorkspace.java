@@ -19,7 +19,6 @@ final class TopKWorkspace extends Workspace {
     final Tensor idx;
     final Tensor z;
     final Tensor out;
-    final Tensor dz;
     final Tensor dvals;
     /** The gradient at the encoder's last-layer input, where the AuxK branch joins. */
     final Tensor dh;
@@ -37,7 +36,6 @@ final class TopKWorkspace extends Workspace {
         idx = zeros(DType.I32, capacity, k);
         z = zeros(DType.F32, capacity, k);
         out = zeros(DType.F32, capacity, dim);
-        dz = zeros(DType.F32, capacity, k);
         dvals = zeros(DType.F32, capacity, k);
         dh = zeros(DType.F32, capacity, encoderWidth);
         biasSum = zeros(DType.F32, dim);

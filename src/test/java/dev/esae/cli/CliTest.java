@@ -517,6 +517,23 @@ class CliTest {
     }
 
     @Test
+    void benchReportsTheGemmBoundOfTheDenseProducts() {
+        Run r = esae("bench", "--stage", "topk", "--n", "128", "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        java.util.Map<String, Object> m = dev.esae.io.Json.parseObject(r.out().strip());
+        double dense = ((Number) m.get("dense_gflop_per_image")).doubleValue();
+        // topk: only the encoder's 256 -> 2048 product is dense, 2 * 256 * 2048 FLOPs per row, 4 rows per image.
+        assertEquals(2.0 * 256 * 2048 * 4 / 1e9, dense, 1e-4);
+        assertTrue(dense < ((Number) m.get("gflop_per_image")).doubleValue(), "the sparse work adds to the dense");
+        double sgemm = ((Number) m.get("sgemm_gflops")).doubleValue();
+        double bound = ((Number) m.get("gemm_bound_epoch_s")).doubleValue();
+        assertTrue(sgemm > 0, r.out());
+        assertEquals(dense * 128 / sgemm, bound, 1e-4 + 0.01 * bound, r.out());
+        double epoch = ((Number) m.get("epoch_s")).doubleValue();
+        assertEquals(epoch / bound, ((Number) m.get("over_bound")).doubleValue(), 0.01 + 0.01 * epoch / bound, r.out());
+    }
+
+    @Test
     void doctorExplainsTheChoice() {
         Run r = esae("doctor");
         assertEquals(0, r.code(), r.err());

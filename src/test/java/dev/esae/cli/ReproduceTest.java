@@ -31,6 +31,13 @@ class ReproduceTest {
         CliTest.Run r = CliTest.esae("reproduce", "--preset", "tiny", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("reproduce tiny: 48 step(s) run, 0 skipped"), r.out());
+        if (Files.isWritable(Path.of("/proc/self/clear_refs"))) {
+            // Linux: each step's own peak resident memory, beside its time, and in its "done" line.
+            Map<String, Long> peak = Json.readMap(out.resolve("peak_rss_mib.json"), Long.class, "peak memory");
+            assertEquals(Json.readMap(out.resolve("timings.json"), Double.class, "timings").keySet(), peak.keySet());
+            assertTrue(peak.values().stream().allMatch(v -> v > 10 && v < 64 * 1024), peak.toString());
+            assertTrue(r.out().contains("[1/48] dataset: done in ") && r.out().contains(" MiB\n"), r.out());
+        }
 
         Map<String, Object> report = Json.parseObject(Files.readString(out.resolve("report.json")));
         assertEquals(true, report.get("complete"));
@@ -168,7 +175,7 @@ class ReproduceTest {
     /**
      * The same study in a child JVM, killed with SIGKILL while it trains its SAEs and resumed with
      * {@code --resume}, ends with the same bytes as the uninterrupted {@code reference}: every file
-     * but the wall times (timing.csv, timings.json, and the report's table of them).
+     * but the wall times (timing.csv, timings.json, and the report's table of them) and the peak memory per step (peak_rss_mib.json).
      */
     private void stoppedMidStudyResumesToTheSameBytes(Path reference, Path killed) throws IOException {
         Process child = CrashResumeTest.childEsae(new String[] {"reproduce", "--preset", "tiny", "--out", killed.toString()},
@@ -215,6 +222,6 @@ class ReproduceTest {
         String htmlA = Files.readString(reference.resolve("report.html"));
         String htmlB = Files.readString(killed.resolve("report.html"));
         assertEquals(htmlA.substring(0, htmlA.indexOf("Wall time per step")), htmlB.substring(0, htmlB.indexOf("Wall time per step")));
-        CrashResumeTest.assertSameFiles(reference, killed, "timings.json", "report.json", "report.md", "report.html");
+        CrashResumeTest.assertSameFiles(reference, killed, "timings.json", "peak_rss_mib.json", "report.json", "report.md", "report.html");
     }
 }

@@ -122,6 +122,46 @@ final class RowChecks extends CheckFamily {
             backend.sparseDots(tx, ti, tw, dots);
             rec.add("sparseDots", c, rec.err(backend.download(dots), refDots), FLOAT_TOLERANCE);
         }
+        sparseBackward(b, l, d, k, vals, idx, w, false, c);
+        sparseBackward(b, l, d, k, vals, idx, w, true, c);
+    }
+
+    /**
+     * The fused backward through selected latents against its definition in double: the decoder
+     * gradient {@code z^T dOut}, {@code dValues = v > 0 ? ⟨dOut, W[idx]⟩ : 0}, the encoder gradient
+     * {@code dValues^T input}, each set or added to a random start; an input width other than D.
+     */
+    private void sparseBackward(int b, int l, int d, int k, float[] vals, int[] idx, float[] w, boolean accumulate, String c) {
+        int h = d + 3;
+        float[] dOut = rec.random(b * d);
+        float[] input = rec.random(b * h);
+        float[] startDec = rec.random(l * d);
+        float[] startEnc = rec.random(l * h);
+        double[] refDv = new double[b * k];
+        float[] dvForRef = new float[b * k];
+        for (int e = 0; e < b * k; e++) {
+            double dot = 0;
+            for (int j = 0; j < d; j++) {
+                dot += (double) dOut[(e / k) * d + j] * w[idx[e] * d + j];
+            }
+            refDv[e] = vals[e] > 0f ? dot : 0;
+            dvForRef[e] = (float) refDv[e];
+        }
+        float[] zeroDec = new float[l * d];
+        float[] zeroEnc = new float[l * h];
+        double[] refDec = ReferenceOps.denseOuter(ReferenceOps.densify(vals, idx, b, k, l), dOut, accumulate ? startDec : zeroDec, b, l, d);
+        double[] refEnc = ReferenceOps.denseOuter(ReferenceOps.densify(dvForRef, idx, b, k, l), input, accumulate ? startEnc : zeroEnc, b,
+                l, h);
+        String cc = c + " H" + h + (accumulate ? " accumulate" : " set");
+        try (Tensor tv = backend.upload(vals, b, k); Tensor ti = backend.uploadInts(idx, b, k); Tensor tw = backend.upload(w, l, d);
+             Tensor to = backend.upload(dOut, b, d); Tensor tx = backend.upload(input, b, h); Tensor gd = backend.upload(startDec, l, d);
+             Tensor ge = backend.upload(startEnc, l, h); Tensor dv = backend.zeros(DType.F32, b, k)) {
+            backend.fill(dv, Float.NaN);
+            backend.sparseBackward(tv, ti, to, tw, tx, accumulate, gd, ge, dv);
+            rec.add("sparseBackward dValues", cc, rec.err(backend.download(dv), refDv), FLOAT_TOLERANCE);
+            rec.add("sparseBackward decoderGrad", cc, rec.err(backend.download(gd), refDec), FLOAT_TOLERANCE);
+            rec.add("sparseBackward encoderGrad", cc, rec.err(backend.download(ge), refEnc), FLOAT_TOLERANCE);
+        }
     }
 
     void rowNorms(int l, int d) {

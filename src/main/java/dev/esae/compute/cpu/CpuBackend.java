@@ -236,6 +236,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void sparseBackward(Tensor values, Tensor indices, Tensor dOut, Tensor decoder, Tensor input, boolean accumulate,
+            Tensor decoderGrad, Tensor encoderGrad, Tensor dValues) {
+        sparseRows.sparseBackward(values, indices, dOut, decoder, input, accumulate, decoderGrad, encoderGrad, dValues);
+    }
+
+    @Override
     public void updateDeadLatents(Tensor values, Tensor indices, int rows, int deadAfter, Tensor rowsSinceFired, Tensor deadMask) {
         int[] s = OpShapes.updateDeadLatents(values, indices, rows, deadAfter, rowsSinceFired, deadMask);
         CpuDeadLatents.update(f32(values).f(), typed(indices, DType.I32).i(), s[0], rows, deadAfter,

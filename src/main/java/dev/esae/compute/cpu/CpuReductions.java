@@ -10,7 +10,6 @@ import static dev.esae.compute.cpu.CpuParallel.ELEMENTWISE_GRAIN;
 import dev.esae.compute.DType;
 import dev.esae.compute.OpShapes;
 import dev.esae.compute.Tensor;
-import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -94,13 +93,11 @@ final class CpuReductions {
         FloatBuffer vb = f32(values).f();
         IntBuffer ib = typed(indices, DType.I32).i();
         boolean simd = VectorSupport.available();
-        ByteBuffer xBytes = cpu(x).b();
-        int xAt = cpu(x).base;
         parallel.forRange(rows, Math.max(1, ELEMENTWISE_GRAIN / cols), (from, to) -> {
             TopKHeap heap = new TopKHeap(k);
             for (int r = from; r < to; r++) {
                 if (simd) {
-                    heap.selectRow(xBytes, xAt + r * cols, xb, r * cols, cols, vb, ib, r * k);
+                    heap.selectRowSimd(xb, r * cols, cols, vb, ib, r * k);
                 } else {
                     heap.selectRow(xb, r * cols, cols, vb, ib, r * k);
                 }

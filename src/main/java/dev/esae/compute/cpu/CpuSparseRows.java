@@ -187,6 +187,106 @@ final class CpuSparseRows {
         });
     }
 
+    /**
+     * {@link dev.esae.compute.Backend#sparseBackward}, fused and latent by latent: the (b, k)
+     * entries are bucketed by the latent they select, in (b, k) order within each bucket, and each
+     * latent's decoder row, decoder-gradient row and encoder-gradient row are read once for all of
+     * its entries (about B·K/L of them) instead of once per entry, with the gradient rows summed in
+     * registers. Every value goes through the same float operations in the same order as the four
+     * separate calls of the default, so the results are bit for bit the same; threads own
+     * disjoint ranges of latents.
+     */
+    void sparseBackward(Tensor values, Tensor indices, Tensor dOut, Tensor decoder, Tensor input, boolean accumulate,
+            Tensor decoderGrad, Tensor encoderGrad, Tensor dValues) {
+        int[] s = dev.esae.compute.OpShapes.sparseBackward(values, indices, dOut, decoder, input, decoderGrad, encoderGrad, dValues);
+        int b = s[0];
+        int k = s[1];
+        int l = s[2];
+        int d = s[3];
+        int h = s[4];
+        FloatBuffer v = f32(values).f();
+        IntBuffer idx = typed(indices, DType.I32).i();
+        FloatBuffer dv = f32(dValues).f();
+        Rows out = Rows.of(dOut);
+        Rows w = Rows.of(decoder);
+        Rows x = Rows.of(input);
+        Rows gDec = Rows.of(decoderGrad);
+        Rows gEnc = Rows.of(encoderGrad);
+        int entries = b * k;
+        // Buckets by latent (a counting sort, stable: (b, k) order within each latent).
+        int[] start = new int[l + 1];
+        for (int e = 0; e < entries; e++) {
+            start[index(idx, e, l) + 1]++;
+        }
+        for (int i = 0; i < l; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] entry = new int[entries];
+        int[] rows = new int[entries];
+        float[] coef = new float[entries];
+        float[] dcoef = new float[entries];
+        int[] fill = java.util.Arrays.copyOf(start, l);
+        for (int e = 0; e < entries; e++) {
+            int at = fill[idx.get(e)]++;
+            entry[at] = e;
+            rows[at] = e / k;
+            coef[at] = v.get(e);
+        }
+        boolean simd = VectorSupport.available();
+        int perLatent = Math.max(1, entries / Math.max(1, l)) * (2 * d + h);
+        parallel.forRange(l, Math.max(1, ELEMENTWISE_GRAIN / perLatent), (from, to) -> {
+            for (int lat = from; lat < to; lat++) {
+                int s0 = start[lat];
+                int s1 = start[lat + 1];
+                int wb = lat * d;
+                for (int t = s0; t < s1; t++) {
+                    int r = rows[t];
+                    float dz;
+                    if (simd) {
+                        dz = VectorOps.dotRow(out.bytes(), out.base() + r * d, w.bytes(), w.base() + wb, d);
+                    } else {
+                        double acc = 0;
+                        for (int j = 0; j < d; j++) {
+                            acc += (double) out.f().get(r * d + j) * w.f().get(wb + j);
+                        }
+                        dz = (float) acc;
+                    }
+                    // Through z = max(v, 0), as reluBackward: only a positive value passes gradient.
+                    float g = coef[t] > 0f ? dz : 0f;
+                    dcoef[t] = g;
+                    dv.put(entry[t], g);
+                }
+                sumRows(gDec, wb, accumulate, out, rows, coef, s0, s1, d, simd);
+                sumRows(gEnc, lat * h, accumulate, x, rows, dcoef, s0, s1, h, simd);
+            }
+        });
+    }
+
+    /**
+     * {@code dst[dstAt + j] = (accumulate ? dst[dstAt + j] : 0) + Σ_t coef[t] · src[rows[t] · len + j]},
+     * the terms added in t order over [from, to) by one axpy each, zero coefficients skipped: the
+     * sums sparseOuterAccumulate forms, with the destination row hot in cache for all of them.
+     */
+    private static void sumRows(Rows dst, int dstAt, boolean accumulate, Rows src, int[] rows, float[] coef, int from, int to,
+            int len, boolean simd) {
+        if (!accumulate) {
+            for (int j = 0; j < len; j++) {
+                dst.f().put(dstAt + j, 0f);
+            }
+        }
+        for (int t = from; t < to; t++) {
+            float c = coef[t];
+            if (c == 0f) {
+                continue;
+            }
+            if (simd) {
+                VectorOps.axpyRow(dst.bytes(), dst.base() + dstAt, src.bytes(), src.base() + rows[t] * len, c, len);
+            } else {
+                axpyRow(dst.f(), dstAt, src.f(), rows[t] * len, c, len);
+            }
+        }
+    }
+
     /** {@link dev.esae.compute.Backend#normalizeRows}. */
     void normalizeRows(Tensor w) {
         OpShapes.rowMatrix(w, "normalizeRows");

@@ -4,22 +4,26 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 
 /**
- * Selects the k largest values of a row with a min-heap of size k, in the order the backend
- * promises: value descending ({@link Float#compare}), ties by lower index. One instance per thread.
+ * Selects the k largest values of a row in the order the backend promises: value descending
+ * ({@link Float#compare}), ties by lower index. One instance per thread.
  *
- * <p>With SIMD, a wide row is first cut into disjoint groups of 16 values
- * ({@link VectorOps#groupMaxima}). The k-th largest group maximum τ is a lower bound on the row's
- * k-th largest value (the k largest maxima are k distinct values of the row), so only values that
- * reach τ can be among the k best. Only the groups whose maximum reaches τ (about k) are read
- * again, and only their values that reach τ (about k + a few for values in random order) enter the
- * heap, instead of a scalar read and compare of every value and a sift for ~K·ln(L/K) of them.
- * Rows with NaN take the plain path.
+ * <p>The scalar path keeps a min-heap of size k over the whole row. With SIMD, a wide row is first
+ * copied into a {@code float[]} (the Vector API reads arrays about twice as fast as direct buffers
+ * on JDK 17) and cut into disjoint groups of 16 values ({@link VectorOps#groupMaxima}). The k-th
+ * largest group maximum τ (a binary search over the ~L/16 maxima's bits) is a lower bound on the
+ * row's k-th largest value (the k largest maxima are k distinct values of the row), so only values
+ * that reach τ can be among the k best. Only the groups whose maximum reaches τ (about k) are read
+ * again, and their values that reach τ (about k + a few for values in random order) are sorted as
+ * longs that encode (value, index) in the selection's order. Rows with NaN take the plain path.
  */
 final class TopKHeap {
     private final int k;
     private final float[] vals;
     private final int[] idx;
     private float[] maxima = new float[0];
+    private float[] row = new float[0];
+    private int[] scratch = new int[0];
+    private long[] keys = new long[0];
 
     TopKHeap(int k) {
         this.k = k;
@@ -34,13 +38,11 @@ final class TopKHeap {
     }
 
     /**
-     * Like {@link #selectRow(FloatBuffer, int, int, FloatBuffer, IntBuffer, int)}, on a row given as
-     * its byte buffer and element index, taking the SIMD group-bound path where it applies.
+     * Like {@link #selectRow(FloatBuffer, int, int, FloatBuffer, IntBuffer, int)}, taking the SIMD
+     * group-bound path where it applies (the caller has checked that SIMD is available).
      */
-    void selectRow(java.nio.ByteBuffer bytes, int xAt, FloatBuffer x, int offset, int cols, FloatBuffer outVals, IntBuffer outIdx,
-            int outOffset) {
-        if (cols >= 2 * k * VectorOps.GROUP && selectByGroups(bytes, xAt, cols)) {
-            drain(outVals, outIdx, outOffset);
+    void selectRowSimd(FloatBuffer x, int offset, int cols, FloatBuffer outVals, IntBuffer outIdx, int outOffset) {
+        if (cols >= 2 * k * VectorOps.GROUP && selectByGroups(x, offset, cols, outVals, outIdx, outOffset)) {
             return;
         }
         selectRow(x, offset, cols, outVals, outIdx, outOffset);
@@ -94,14 +96,18 @@ final class TopKHeap {
     }
 
     /**
-     * Fills the heap with the row's k best entries by the group bound (SIMD); false (heap unusable)
-     * when the row holds a NaN, whose ordering the numeric bound cannot follow.
+     * Writes the row's k best entries by the group bound (SIMD); false (nothing written) when the
+     * row holds a NaN, whose ordering the numeric bound cannot follow, or is too short for it.
      */
-    private boolean selectByGroups(java.nio.ByteBuffer x, int xAt, int cols) {
-        if (maxima.length < cols / VectorOps.GROUP) {
+    private boolean selectByGroups(FloatBuffer x, int offset, int cols, FloatBuffer outVals, IntBuffer outIdx, int outOffset) {
+        if (row.length < cols) {
+            row = new float[cols];
             maxima = new float[cols / VectorOps.GROUP];
+            scratch = new int[cols / VectorOps.GROUP];
+            keys = new long[cols];
         }
-        int covered = VectorOps.groupMaxima(x, xAt, cols, maxima);
+        x.get(offset, row, 0, cols);
+        int covered = VectorOps.groupMaxima(row, cols, maxima);
         int groups = covered / VectorOps.GROUP;
         if (groups < 2 * k) {
             return false;
@@ -112,71 +118,87 @@ final class TopKHeap {
             }
         }
         for (int j = covered; j < cols; j++) {
-            float v = x.getFloat((xAt + j) * 4);
-            if (v != v) {
+            if (row[j] != row[j]) {
                 return false;
             }
         }
-        // τ: the k-th largest group maximum, by the same min-heap (free until the candidates fill it).
-        for (int g = 0; g < k; g++) {
-            vals[g] = maxima[g];
-            idx[g] = g;
-        }
-        heapify();
-        for (int g = k; g < groups; g++) {
-            offerInOrder(maxima[g], g);
-        }
-        float tau = vals[0];
+        // τ: the k-th largest group maximum.
+        float tau = kthLargest(maxima, scratch, groups, k);
         // Only groups whose maximum reaches τ can hold a value that does; the rest of the row (past
-        // the groups) is scanned whole. Candidates arrive out of index order, so ties are settled
-        // by the full (value, index) order.
+        // the groups) is scanned whole.
         int lanes = VectorOps.lanes();
         int chunk = VectorOps.GROUP * lanes;
-        int size = 0;
-        for (int g = 0; g <= groups; g++) {
-            int from;
-            int to;
-            int stride;
-            if (g < groups) {
-                if (!(maxima[g] >= tau)) {
-                    continue;
-                }
-                from = (g / lanes) * chunk + g % lanes;
-                to = from + chunk;
-                stride = lanes;
-            } else {
-                from = covered;
-                to = cols;
-                stride = 1;
+        int c = 0;
+        for (int g = 0; g < groups; g++) {
+            if (!(maxima[g] >= tau)) {
+                continue;
             }
-            for (int j = from; j < to; j += stride) {
-                float v = x.getFloat((xAt + j) * 4);
-                if (!(v >= tau)) {
-                    continue;
-                }
-                if (size < k) {
-                    siftUp(size++, v, j);
-                } else if (below(vals[0], idx[0], v, j)) {
-                    replaceWeakest(v, j);
+            int from = (g / lanes) * chunk + g % lanes;
+            for (int j = from; j < from + chunk; j += lanes) {
+                float v = row[j];
+                if (v >= tau) {
+                    keys[c++] = key(v, j);
                 }
             }
         }
-        return size == k;
+        for (int j = covered; j < cols; j++) {
+            float v = row[j];
+            if (v >= tau) {
+                keys[c++] = key(v, j);
+            }
+        }
+        // Candidates arrive out of index order; their keys sort as the full (value, index) order.
+        java.util.Arrays.sort(keys, 0, c);
+        for (int q = 0; q < k; q++) {
+            long key = keys[c - 1 - q];
+            int sortable = (int) (key >> 32);
+            outVals.put(outOffset + q, Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7FFFFFFF)));
+            outIdx.put(outOffset + q, (int) (0xFFFFFFFFL - (key & 0xFFFFFFFFL)));
+        }
+        return true;
     }
 
-    /** Adds entry (v, id) at slot {@code i}, the end of a heap of {@code i} entries, and moves it up to its place. */
-    private void siftUp(int i, float v, int id) {
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (!below(v, id, vals[parent], idx[parent])) {
-                break;
-            }
-            vals[i] = vals[parent];
-            idx[i] = idx[parent];
-            i = parent;
+    /**
+     * A candidate as one long whose ascending order is the selection's order reversed: the value's
+     * bits made to sort as {@link Float#compare} does (negative floats' magnitude bits flipped, so
+     * −0 sorts below +0) in the high half, and the complement of the index in the low half, so that
+     * of equal values the lower index sorts higher. The value's bits come back exactly.
+     */
+    private static long key(float v, int index) {
+        return ((long) sortable(v) << 32) | (0xFFFFFFFFL - index);
+    }
+
+    /**
+     * The k-th largest of {@code a[0, n)} (no NaN; n a multiple of the SIMD width) by a binary
+     * search over the values' sortable bits, each probe a branch-free SIMD count of the values
+     * that reach it ({@link VectorOps#countAtLeast}); a quickselect's data-dependent branches cost
+     * more here than its fewer comparisons save. Uses {@code sortable[0, n)} as scratch.
+     */
+    static float kthLargest(float[] a, int[] sortable, int n, int k) {
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            int s = sortable(a[i]);
+            sortable[i] = s;
+            lo = Math.min(lo, s);
+            hi = Math.max(hi, s);
         }
-        vals[i] = v;
-        idx[i] = id;
+        // Invariant: at least k values reach lo, and the answer lies in [lo, hi].
+        while (lo < hi) {
+            int mid = (int) (((long) lo + hi + 1) >> 1);
+            if (VectorOps.countAtLeast(sortable, n, mid) >= k) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return Float.intBitsToFloat(lo ^ ((lo >> 31) & 0x7FFFFFFF));
+    }
+
+    /** A float's bits as an int whose signed order is {@link Float#compare}'s (NaN aside): negative floats' magnitude bits flipped. */
+    private static int sortable(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        return bits ^ ((bits >> 31) & 0x7FFFFFFF);
     }
 
     private void siftDown(int i, int n) {

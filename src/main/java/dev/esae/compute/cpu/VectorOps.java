@@ -3,6 +3,7 @@ package dev.esae.compute.cpu;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -150,6 +151,17 @@ final class VectorOps {
         return (float) sum;
     }
 
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+
+    /** How many of {@code a[0, n)} are at least {@code t} (n a multiple of {@link #lanes()}: ints are as wide as floats). */
+    static int countAtLeast(int[] a, int n, int t) {
+        int count = 0;
+        for (int i = 0; i < n; i += INTS.length()) {
+            count += IntVector.fromArray(INTS, a, i).compare(VectorOperators.GE, t).trueCount();
+        }
+        return count;
+    }
+
     /** Vectors per chunk of {@link #groupMaxima}: each group holds this many values. */
     static final int GROUP = 16;
 
@@ -160,15 +172,15 @@ final class VectorOps {
      * propagates into a group's maximum) and returns how many values they cover; the rest of the
      * row belongs to no group.
      */
-    static int groupMaxima(ByteBuffer x, int xAt, int cols, float[] maxima) {
+    static int groupMaxima(float[] x, int cols, float[] maxima) {
         int lanes = S.length();
         int chunk = GROUP * lanes;
         int chunks = cols / chunk;
         for (int c = 0; c < chunks; c++) {
-            int at = xAt + c * chunk;
-            FloatVector m = load(x, at);
+            int at = c * chunk;
+            FloatVector m = FloatVector.fromArray(S, x, at);
             for (int v = 1; v < GROUP; v++) {
-                m = m.max(load(x, at + v * lanes));
+                m = m.max(FloatVector.fromArray(S, x, at + v * lanes));
             }
             m.intoArray(maxima, c * lanes);
         }

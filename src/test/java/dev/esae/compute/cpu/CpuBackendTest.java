@@ -99,16 +99,18 @@ class CpuBackendTest {
         int[][] cases = {{1, 1, 1}, {3, 10, 10}, {17, 300, 8}, {64, 2048, 32}, {9, 2050, 32}, {7, 1001, 4}, {5, 8192, 128},
             {2, 65536, 64}, {4, 4096, 128}};
         for (int[] cs : cases) {
-          for (int kind = 0; kind < 4; kind++) {
+          for (int kind = 0; kind < 5; kind++) {
             int rows = cs[0];
             int cols = cs[1];
             int k = cs[2];
             float[] x = new float[rows * cols];
-            // 0: Gaussian; 1: few distinct values (ties everywhere); 2: signed zeros and a few positives; 3: Gaussian with NaNs.
+            // 0: Gaussian; 1: few distinct values (ties everywhere); 2: signed zeros and a few positives; 3: Gaussian with NaNs;
+            // 4: negative values only, some infinite (the selection's bit order of negative floats).
             for (int i = 0; i < x.length; i++) {
                 x[i] = switch (kind) {
                     case 1 -> rng.nextInt(5) - 2f;
                     case 2 -> rng.nextInt(50) == 0 ? (float) rng.nextDouble() : rng.nextBoolean() ? 0f : -0f;
+                    case 4 -> rng.nextInt(40) == 0 ? Float.NEGATIVE_INFINITY : -(float) Math.abs(rng.nextGaussian()) - Float.MIN_VALUE;
                     default -> (float) rng.nextGaussian();
                 };
             }
@@ -117,7 +119,7 @@ class CpuBackendTest {
                     x[r * cols + rng.nextInt(cols)] = Float.NaN;
                 }
             }
-            x[0] = -0.0f;
+            x[0] = kind == 4 ? Float.NEGATIVE_INFINITY : -0.0f;
             int[] refIdx = ReferenceOps.topkIndices(x, rows, cols, k);
             try (Tensor tx = cpu.upload(x, rows, cols); Tensor v = cpu.zeros(DType.F32, rows, k); Tensor idx = cpu.zeros(DType.I32, rows, k)) {
                 cpu.topk(tx, k, v, idx);
@@ -346,6 +348,70 @@ class CpuBackendTest {
     private static Tensor own(java.util.List<Tensor> owned, Tensor t) {
         owned.add(t);
         return t;
+    }
+
+    /**
+     * The fused sparseBackward against the four calls it stands for, bit for bit, on fresh random
+     * inputs: TopK-like rows (distinct latents) and rows with repeats, zero and negative values,
+     * set and accumulate, widths that leave a SIMD tail, and 1 and 2 threads.
+     */
+    @Test
+    void sparseBackwardIsTheFourSeparateCallsBitForBit() {
+        try (CpuBackend two = new CpuBackend(2)) {
+            for (int trial = 0; trial < 6; trial++) {
+                boolean repeats = trial % 2 == 1;
+                boolean accumulate = trial % 3 != 0;
+                int b = 1 + rng.nextInt(300);
+                int l = 5 + rng.nextInt(600);
+                int k = 1 + rng.nextInt(Math.min(l, 40));
+                int d = 1 + rng.nextInt(80);
+                int h = 1 + rng.nextInt(80);
+                float[] vals = random(b * k);
+                for (int i = 0; i < vals.length; i += 7) {
+                    vals[i] = 0f;
+                }
+                int[] idx = new int[b * k];
+                for (int r = 0; r < b; r++) {
+                    int[] perm = dev.esae.train.EpochRandom.permutation(rng, l);
+                    for (int q = 0; q < k; q++) {
+                        idx[r * k + q] = repeats ? rng.nextInt(l) : perm[q];
+                    }
+                }
+                float[] dOut = random(b * d);
+                float[] w = random(l * d);
+                float[] x = random(b * h);
+                float[] gd0 = random(l * d);
+                float[] ge0 = random(l * h);
+                String what = "B" + b + " L" + l + " K" + k + " D" + d + " H" + h + (repeats ? " repeats" : "")
+                        + (accumulate ? " accumulate" : " set") + " on " + VectorSupport.describe() + " (seed " + seed + ")";
+                float[][] expected;
+                try (Tensor tv = cpu.upload(vals, b, k); Tensor ti = cpu.uploadInts(idx, b, k); Tensor to = cpu.upload(dOut, b, d);
+                     Tensor tw = cpu.upload(w, l, d); Tensor tx = cpu.upload(x, b, h); Tensor gd = cpu.upload(gd0, l, d);
+                     Tensor ge = cpu.upload(ge0, l, h); Tensor dv = cpu.zeros(DType.F32, b, k)) {
+                    if (!accumulate) {
+                        cpu.fill(gd, 0f);
+                        cpu.fill(ge, 0f);
+                    }
+                    cpu.sparseOuterAccumulate(tv, ti, to, gd);
+                    cpu.sparseDots(to, ti, tw, dv);
+                    cpu.reluBackward(dv, tv, dv);
+                    cpu.sparseOuterAccumulate(dv, ti, tx, ge);
+                    expected = new float[][] {cpu.download(gd), cpu.download(ge), cpu.download(dv)};
+                }
+                for (CpuBackend be : new CpuBackend[] {cpu, two}) {
+                    try (Tensor tv = be.upload(vals, b, k); Tensor ti = be.uploadInts(idx, b, k); Tensor to = be.upload(dOut, b, d);
+                         Tensor tw = be.upload(w, l, d); Tensor tx = be.upload(x, b, h); Tensor gd = be.upload(gd0, l, d);
+                         Tensor ge = be.upload(ge0, l, h); Tensor dv = be.zeros(DType.F32, b, k)) {
+                        be.sparseBackward(tv, ti, to, tw, tx, accumulate, gd, ge, dv);
+                        String t = what + ", " + be.threads() + " thread(s)";
+                        assertArrayEquals(expected[0], be.download(gd), "decoderGrad " + t);
+                        assertArrayEquals(expected[1], be.download(ge), "encoderGrad " + t);
+                        assertArrayEquals(expected[2], be.download(dv), "dValues " + t);
+                    }
+                }
+            }
+        }
+        OpenBlas.setThreads(Integer.getInteger("esae.test.threads", 1));
     }
 
     @Test
