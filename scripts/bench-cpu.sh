@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # esae against the PyTorch peer (../shared/bench/torch_peer.py) on this machine's CPU, stage by
-# stage, at each thread count: R rounds of "esae bench" then the peer, alternating, with the same
-# n, epochs and batch. Also measures OpenBLAS's SGEMM rate (esae bench --stage sgemm), the FLOP
-# limit each stage's GFLOP/s is compared with. Ends with a Markdown table: per stage and thread
-# count the medians, the ratio esae/peer with its spread (min-max over rounds), esae's GFLOP/s and
-# its share of the SGEMM rate.
+# stage, at each thread count: R rounds of "esae bench", the dense peer and, for the SAE stages,
+# the sparse peer (torch_peer.py --sparse, the sparsify-style step a speed-minded user would
+# write), alternating, with the same n, epochs and batch. Also measures OpenBLAS's SGEMM rate
+# (esae bench --stage sgemm). Ends with a Markdown table: per stage and thread count the medians,
+# the ratio esae / the faster peer variant of each round with its spread (min-max over rounds),
+# esae's GFLOP/s, and its GEMM bound share: esae's epoch time over the time its step's dense
+# products alone take at the SGEMM rate bench measures in the same process (1.0 = GEMM-bound).
 #
 #   scripts/bench-cpu.sh [--threads "1 2"] [--rounds R] [--n N] [--epochs E] [STAGE...]
-#   (STAGE: mlp cnn fitm topk wide twolayer invariant; default: all)
+#   (STAGE: mlp cnn fitm topk wide twolayer invariant; default: all. The equivariant SAE trains
+#   exactly as the invariant one, M being fitted before: "invariant" times both.)
 #
 # Installs what the peer needs from Debian if missing: python3-torch and an optimised BLAS
 # (libopenblas0-pthread). Without the latter Debian's torch uses the reference BLAS and the peer
@@ -27,7 +30,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --n) n=$2; shift 2 ;;
     --epochs) epochs=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     -*) echo "bench-cpu: unknown option $1" >&2; exit 2 ;;
     *) stages+=("$1"); shift ;;
   esac
@@ -49,19 +52,25 @@ rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores;" \
   "threads: $threads_list; n=$n epochs=$epochs rounds=$rounds; torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
-printf "%-10s %-7s %-5s %12s %12s %8s %8s\n" stage threads round esae_img_s peer_img_s ratio gflops
+printf "%-10s %-7s %-5s %12s %12s %12s %8s %8s %8s\n" stage threads round esae_img_s peer_img_s sparse_img_s ratio gflops bound_x
 for t in $threads_list; do
   peak=$($ESAE bench --stage sgemm --threads "$t" 2>/dev/null | field gflops)
-  printf "%-10s %-7s %-5s %12s %12s %8s %8s\n" sgemm "$t" - - - - "$peak"
+  printf "%-10s %-7s %-5s %12s %12s %12s %8s %8s %8s\n" sgemm "$t" - - - - - "$peak" -
   for stage in "${stages[@]}"; do
     for r in $(seq 1 "$rounds"); do
       line=$($ESAE bench --stage "$stage" --threads "$t" --n "$n" --epochs "$epochs" 2>/dev/null)
       e=$(echo "$line" | field images_per_s)
       g=$(echo "$line" | field gflops)
+      bx=$(echo "$line" | field over_bound)
       p=$(OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$peer" "$stage" --threads "$t" --n "$n" --epochs "$epochs" | field samples_per_s)
-      ratio=$(python3 -c "print(f'{$e / $p:.2f}')")
-      printf "%-10s %-7s %-5s %12s %12s %8s %8s\n" "$stage" "$t" "$r" "$e" "$p" "$ratio" "$g"
-      echo "$stage $t $e $p $g $peak" >> "$rows"
+      sp=-
+      case "$stage" in
+        topk|wide|twolayer|invariant)
+          sp=$(OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$peer" "$stage" --sparse --threads "$t" --n "$n" --epochs "$epochs" | field samples_per_s) ;;
+      esac
+      ratio=$(python3 -c 'import sys; e, p, sp = sys.argv[1:]; print(f"{float(e) / max(float(p), 0 if sp == "-" else float(sp)):.2f}")' "$e" "$p" "$sp")
+      printf "%-10s %-7s %-5s %12s %12s %12s %8s %8s %8s\n" "$stage" "$t" "$r" "$e" "$p" "$sp" "$ratio" "$g" "$bx"
+      echo "$stage $t $e $p $sp $g $bx $peak" >> "$rows"
     done
   done
 done
@@ -71,14 +80,18 @@ python3 - "$rows" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    s, t, e, p, g, peak = line.split()
-    rows.setdefault((s, int(t)), []).append((float(e), float(p), float(g), float(peak)))
-print("| stage | threads | esae images/s (median) | peer images/s (median) | ratio median (min-max) | esae GFLOP/s | share of SGEMM peak |")
-print("| --- | --- | --- | --- | --- | --- | --- |")
+    s, t, e, p, sp, g, bx, peak = line.split()
+    rows.setdefault((s, int(t)), []).append((float(e), float(p), None if sp == "-" else float(sp), float(g), float(bx), float(peak)))
+print("| stage | threads | esae images/s | peer images/s | sparse peer images/s | esae / faster peer, median (min-max) "
+      "| esae GFLOP/s | share of SGEMM rate | epoch / GEMM bound |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+med = statistics.median
 for (s, t), rs in rows.items():
-    ratios = [e / p for e, p, _, _ in rs]
-    g = statistics.median(x[2] for x in rs)
-    peak = rs[0][3]
-    print(f"| {s} | {t} | {statistics.median(x[0] for x in rs):.0f} | {statistics.median(x[1] for x in rs):.0f} | "
-          f"**{statistics.median(ratios):.2f}** ({min(ratios):.2f}-{max(ratios):.2f}) | {g:.1f} | {100 * g / peak:.0f}% of {peak:.0f} |")
+    ratios = [e / max(p, sp or 0) for e, p, sp, _, _, _ in rs]
+    sparse = [x[2] for x in rs if x[2] is not None]
+    g = med(x[3] for x in rs)
+    peak = rs[0][5]
+    print(f"| {s} | {t} | {med(x[0] for x in rs):.0f} | {med(x[1] for x in rs):.0f} | "
+          f"{f'{med(sparse):.0f}' if sparse else '-'} | **{med(ratios):.2f}** ({min(ratios):.2f}-{max(ratios):.2f}) | "
+          f"{g:.1f} | {100 * g / peak:.0f}% of {peak:.0f} | {med(x[4] for x in rs):.2f}x |")
 PY

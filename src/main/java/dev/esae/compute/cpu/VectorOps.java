@@ -81,6 +81,42 @@ final class VectorOps {
         }
     }
 
+    /** {@link #axpyRow(ByteBuffer, int, ByteBuffer, int, float, int)} on arrays: the same operations, about twice as fast on JDK 17. */
+    static void axpyRow(float[] dst, int dstAt, float[] src, int srcAt, float alpha, int len) {
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            FloatVector.fromArray(S, dst, dstAt + j).add(FloatVector.fromArray(S, src, srcAt + j).mul(alpha)).intoArray(dst, dstAt + j);
+        }
+        for (; j < len; j++) {
+            dst[dstAt + j] = dst[dstAt + j] + alpha * src[srcAt + j];
+        }
+    }
+
+    /** {@link #axpyRow(ByteBuffer, int, ByteBuffer, int, float, int)} into an array row: the same operations. */
+    static void axpyRow(float[] dst, int dstAt, ByteBuffer src, int srcAt, float alpha, int len) {
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            FloatVector.fromArray(S, dst, dstAt + j).add(load(src, srcAt + j).mul(alpha)).intoArray(dst, dstAt + j);
+        }
+        for (; j < len; j++) {
+            dst[dstAt + j] = dst[dstAt + j] + alpha * src.getFloat((srcAt + j) * 4);
+        }
+    }
+
+    /** {@link #dotRow(ByteBuffer, int, ByteBuffer, int, int)} on arrays: the same operations, so the same bits. */
+    static float dotRow(float[] a, int aAt, float[] b, int bAt, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int up = S.loopBound(len); j < up; j += S.length()) {
+            acc = FloatVector.fromArray(S, a, aAt + j).fma(FloatVector.fromArray(S, b, bAt + j), acc);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) {
+            sum += (double) a[aAt + j] * b[bAt + j];
+        }
+        return (float) sum;
+    }
+
     /**
      * The dot product of two rows of {@code len} floats: whole vectors summed in float lanes, the
      * lane total and the tail (all of a row shorter than a vector) in double, so that a short row
