@@ -68,7 +68,7 @@ for t in $threads_list; do
         topk|wide|twolayer|invariant)
           sp=$(OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$peer" "$stage" --sparse --threads "$t" --n "$n" --epochs "$epochs" | field samples_per_s) ;;
       esac
-      ratio=$(python3 -c 'import sys; e, p, sp = sys.argv[1:]; print(f"{float(e) / max(float(p), 0 if sp == "-" else float(sp)):.2f}")' "$e" "$p" "$sp")
+      ratio=$(python3 -c 'import sys; e, p, sp = sys.argv[1:]; b = max(float(p), 0 if sp == "-" else float(sp)); print("%.2f" % (float(e) / b))' "$e" "$p" "$sp")
       printf "%-10s %-7s %-5s %12s %12s %12s %8s %8s %8s\n" "$stage" "$t" "$r" "$e" "$p" "$sp" "$ratio" "$g" "$bx"
       echo "$stage $t $e $p $sp $g $bx $peak" >> "$rows"
     done
