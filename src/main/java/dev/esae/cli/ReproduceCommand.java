@@ -100,6 +100,7 @@ final class ReproduceCommand extends Subcommand {
         int ran = 0;
         for (int i = 0; i < steps.size(); i++) {
             StudyPlan.Step s = steps.get(i);
+            SignalHandlers.awaitExitIfStopping();
             String tag = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, steps.size(), s.name());
             if (done(s)) {
                 out().println(tag + ": skipped (outputs complete)");
@@ -120,6 +121,8 @@ final class ReproduceCommand extends Subcommand {
                         + "); fix the cause and run the same command again to continue");
                 return code;
             }
+            // A signal that came after the step's last training batch exits the process now: nothing more is reported or started.
+            SignalHandlers.awaitExitIfStopping();
             if (!done(s)) {
                 throw new IllegalStateException("step '" + s.name() + "' finished but its outputs do not check out");
             }

@@ -13,6 +13,24 @@ import java.io.PrintWriter;
 final class SignalHandlers {
     private SignalHandlers() {}
 
+    /** Set once a handler has begun to exit the process (System.exit is running its shutdown hooks). */
+    private static volatile boolean exiting;
+
+    /**
+     * Blocks for good when a signal is exiting the process, so that the caller (the study's loop of
+     * steps) neither reports more nor starts another step while the shutdown hooks remove the
+     * temporaries in flight; returns at once otherwise.
+     */
+    static void awaitExitIfStopping() {
+        while (exiting) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // keep waiting: the exit ends this thread
+            }
+        }
+    }
+
     /** Installs both handlers; where the JVM forbids it (-Xrs), the default handling stays. */
     static void install(PrintWriter err) {
         for (StopRequest.Signal s : new StopRequest.Signal[] {StopRequest.Signal.INT, StopRequest.Signal.TERM}) {
@@ -35,6 +53,7 @@ final class SignalHandlers {
             // A shutdown may be under way already (System.exit would wait for it forever).
             Runtime.getRuntime().halt(s.exitCode());
         }
+        exiting = true;
         err.println("esae: stopped by " + s.name() + "; every file written so far is complete (none is left half-written); "
                 + "run the same command again to continue");
         err.flush();

@@ -58,21 +58,18 @@ public final class SaeTrainer {
         int count = acts.count();
         int batch = Math.min(c.batch(), count);
         TopKSae sae = new TopKSae(backend, d, c.latents(), c.k(), c.hidden(), c.seed());
-        float[] targets = acts.data();
-        if (c.invariant()) {
-            targets = new float[acts.data().length];
-            float[] canonical = acts.orientation(0);
-            for (int i = 0; i < count; i++) {
-                for (int p = 0; p < n; p++) {
-                    System.arraycopy(canonical, i * d, targets, (i * n + p) * d, d);
+        // b_dec starts at the targets' mean: centred inputs keep one shared direction from
+        // winning every TopK (which leaves most latents dead from the first step). For the
+        // invariant kinds every orientation's target is the canonical row, counted n times.
+        float[] data = acts.data();
+        double[] mean = new double[d];
+        for (int i = 0; i < count; i++) {
+            for (int p = 0; p < n; p++) {
+                int at = (i * n + (c.invariant() ? 0 : p)) * d;
+                for (int j = 0; j < d; j++) {
+                    mean[j] += data[at + j];
                 }
             }
-        }
-        // b_dec starts at the targets' mean: centred inputs keep one shared direction from
-        // winning every TopK (which leaves most latents dead from the first step).
-        double[] mean = new double[d];
-        for (int i = 0; i < targets.length; i++) {
-            mean[i % d] += targets[i];
         }
         float[] bias = new float[d];
         for (int j = 0; j < d; j++) {
@@ -84,26 +81,31 @@ public final class SaeTrainer {
         if (c.auxK() > 0) {
             sae.enableAuxK(c.auxK(), c.auxCoef(), Math.multiplyExact(count, n));
         }
-        // Targets that are the inputs are the same tensor, uploaded once and gathered once per step.
+        // The activations are on the backend once. The invariant kinds' targets are not stored: each
+        // step copies every input's canonical row (row i·n of the batch's [B·n, d] rows) to its n
+        // rows, by a gather with indices fixed for the run, so training holds no second copy.
         boolean sameTargets = !c.invariant();
-        try (Tensor inputs = backend.upload(acts.data(), count, n * d);
-             Tensor targetRows = sameTargets ? null : backend.upload(targets, count, n * d);
+        int[] canonicalRows = new int[batch * n];
+        for (int r = 0; r < canonicalRows.length; r++) {
+            canonicalRows[r] = (r / n) * n;
+        }
+        try (Tensor inputs = backend.upload(data, count, n * d);
+             Tensor canonical = sameTargets ? null : backend.uploadInts(canonicalRows, batch * n);
              Tensor in = backend.zeros(DType.F32, batch, n * d);
-             Tensor tgt = sameTargets ? null : backend.zeros(DType.F32, batch, n * d);
+             Tensor tgt = sameTargets ? null : backend.zeros(DType.F32, batch * n, d);
              Tensor grad = backend.zeros(DType.F32, batch * n, d);
              Tensor loss = backend.zeros(DType.F32, 1);
              Adam adam = new Adam(backend, sae.parameters(), c.learningRate())) {
             EpochLoop.Step step = (indices, size, rng, lossSum) -> {
                 Tensor x = size == batch ? in : in.rows(0, size);
                 backend.gatherRows(inputs, indices, x);
-                Tensor t = x;
-                if (!sameTargets) {
-                    t = size == batch ? tgt : tgt.rows(0, size);
-                    backend.gatherRows(targetRows, indices, t);
-                }
                 Tensor rowsIn = x.reshape(size * n, d);
+                Tensor tr = rowsIn;
+                if (!sameTargets) {
+                    tr = size == batch ? tgt : tgt.rows(0, size * n);
+                    backend.gatherRows(rowsIn, size == batch ? canonical : canonical.rows(0, size * n), tr);
+                }
                 Tensor g = size == batch ? grad : grad.rows(0, size * n);
-                Tensor tr = t.reshape(size * n, d);
                 backend.mseLoss(sae.forward(rowsIn), tr, g, loss);
                 if (c.auxK() > 0) {
                     sae.backward(g, tr, lossSum);
