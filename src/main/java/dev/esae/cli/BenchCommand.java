@@ -92,7 +92,7 @@ final class BenchCommand extends Subcommand {
             images[i] = rng.nextDouble() > 0.8 ? 1f : 0f;
         }
         try (Backend backend = root.openBackend().backend()) {
-            double sgemm = sgemmRate(backend, 3, 300_000_000L)[0];
+            double sgemm = boundRate(backend);
             BaseModelConfig config = new BaseModelConfig(arch, epochs, batch, 1e-3f, root.seed, "synthetic", n, "upright");
             LossHistory h;
             try (BaseTrainer.Trained t = new BaseTrainer(backend, config, images).train(dev.esae.train.TrainingRun.NONE, TrainingListener.SILENT)) {
@@ -141,7 +141,7 @@ final class BenchCommand extends Subcommand {
         long perRow = densePerRow + 6L * k * d + 4L * k * h;
         ActivationSet acts = syntheticActivations(order, d);
         try (Backend backend = root.openBackend().backend()) {
-            double sgemm = sgemmRate(backend, 3, 300_000_000L)[0];
+            double sgemm = boundRate(backend);
             LossHistory hist = new LossHistory(n);
             SaeTrainer.train(backend, acts, new SaeTrainer.Config(latents, k, kind.hidden(), kind.invariantTargets(), epochs, batch,
                     1e-3f, root.seed), TrainingListener.SILENT, hist).close();
@@ -156,7 +156,7 @@ final class BenchCommand extends Subcommand {
         int d = 256;
         ActivationSet acts = syntheticActivations(order, d);
         try (Backend backend = root.openBackend().backend()) {
-            double sgemm = sgemmRate(backend, 3, 300_000_000L)[0];
+            double sgemm = boundRate(backend);
             TransformFit.Result r = TransformFit.fit(backend, acts,
                     new TransformConfig(epochs, batch, 1e-3f, root.seed, 0f), TrainingListener.SILENT);
             // Per input: n-1 forward products, n-1 weight-gradient products, n-2 input-gradient products, each 2 d^2.
@@ -181,6 +181,11 @@ final class BenchCommand extends Subcommand {
     }
 
     private static final int SGEMM_SIZE = 1024;
+
+    /** The SGEMM rate a training stage's GEMM bound uses: the median of 3 rounds of 0.3 s, before the stage runs. */
+    private double boundRate(Backend backend) {
+        return sgemmRate(backend, 3, 300_000_000L)[0];
+    }
 
     /**
      * {@code {median, max}} GFLOP/s of {@code rounds} timed rounds of {@code roundNanos} each of the

@@ -38,6 +38,15 @@ public final class SaeTrainer {
 
     private SaeTrainer() {}
 
+    /** For each of a batch's {@code batch · n} rows (input i's orientations at i·n …), the row of its input's canonical orientation. */
+    private static int[] canonicalRows(int batch, int n) {
+        int[] rows = new int[batch * n];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = (r / n) * n;
+        }
+        return rows;
+    }
+
     /** Trains a new SAE (the caller closes it), writing nothing; {@code history} receives the losses. */
     public static TopKSae train(Backend backend, ActivationSet acts, Config c, TrainingListener listener, LossHistory history) {
         try {
@@ -85,12 +94,8 @@ public final class SaeTrainer {
         // step copies every input's canonical row (row i·n of the batch's [B·n, d] rows) to its n
         // rows, by a gather with indices fixed for the run, so training holds no second copy.
         boolean sameTargets = !c.invariant();
-        int[] canonicalRows = new int[batch * n];
-        for (int r = 0; r < canonicalRows.length; r++) {
-            canonicalRows[r] = (r / n) * n;
-        }
         try (Tensor inputs = backend.upload(data, count, n * d);
-             Tensor canonical = sameTargets ? null : backend.uploadInts(canonicalRows, batch * n);
+             Tensor canonical = sameTargets ? null : backend.uploadInts(canonicalRows(batch, n), batch * n);
              Tensor in = backend.zeros(DType.F32, batch, n * d);
              Tensor tgt = sameTargets ? null : backend.zeros(DType.F32, batch * n, d);
              Tensor grad = backend.zeros(DType.F32, batch * n, d);

@@ -88,6 +88,15 @@ final class CpuSparseRows {
         }
     }
 
+    /** The scalar {@link VectorOps#dotRow}: the dot product of two rows of {@code len} floats, summed in double. */
+    private static float dotRow(FloatBuffer a, int aAt, FloatBuffer b, int bAt, int len) {
+        double acc = 0;
+        for (int j = 0; j < len; j++) {
+            acc += (double) a.get(aAt + j) * b.get(bAt + j);
+        }
+        return (float) acc;
+    }
+
     /** {@link dev.esae.compute.Backend#sparseDecode}. */
     void sparseDecode(Tensor values, Tensor indices, Tensor rows, Tensor out) {
         Sparse sp = Sparse.of(values, indices, rows, out, "sparseDecode output");
@@ -186,11 +195,7 @@ final class CpuSparseRows {
                         o.put(r * k + q, VectorOps.dotRow(xr.bytes(), xr.base() + r * d, w.bytes(), w.base() + wb, d));
                         continue;
                     }
-                    double acc = 0;
-                    for (int j = 0; j < d; j++) {
-                        acc += (double) xr.f().get(r * d + j) * w.f().get(wb + j);
-                    }
-                    o.put(r * k + q, (float) acc);
+                    o.put(r * k + q, dotRow(xr.f(), r * d, w.f(), wb, d));
                 }
             }
         });
@@ -200,14 +205,14 @@ final class CpuSparseRows {
      * {@link dev.esae.compute.Backend#sparseBackward}, fused and latent by latent: the (b, k)
      * entries are bucketed by the latent they select, in (b, k) order within each bucket, and each
      * latent's decoder row, decoder-gradient row and encoder-gradient row are read once for all of
-     * its entries (about B·K/L of them) instead of once per entry, with the gradient rows summed in
-     * registers. Every value goes through the same float operations in the same order as the four
+     * its entries (about B·K/L of them) instead of once per entry, the gradient rows summed in
+     * array rows on the SIMD path. Every value goes through the same float operations in the same order as the four
      * separate calls of the default, so the results are bit for bit the same; threads own
      * disjoint ranges of latents.
      */
     void sparseBackward(Tensor values, Tensor indices, Tensor dOut, Tensor decoder, Tensor input, boolean accumulate,
             Tensor decoderGrad, Tensor encoderGrad, Tensor dValues) {
-        int[] s = dev.esae.compute.OpShapes.sparseBackward(values, indices, dOut, decoder, input, decoderGrad, encoderGrad, dValues);
+        int[] s = OpShapes.sparseBackward(values, indices, dOut, decoder, input, decoderGrad, encoderGrad, dValues);
         int b = s[0];
         int k = s[1];
         int l = s[2];
@@ -277,11 +282,7 @@ final class CpuSparseRows {
                 int wb = lat * d;
                 for (int t = s0; t < s1; t++) {
                     int r = rows[t];
-                    double acc = 0;
-                    for (int j = 0; j < d; j++) {
-                        acc += (double) out.f().get(r * d + j) * w.f().get(wb + j);
-                    }
-                    float dz = (float) acc;
+                    float dz = dotRow(out.f(), r * d, w.f(), wb, d);
                     // Through z = max(v, 0), as reluBackward: only a positive value passes gradient.
                     float g = coef[t] > 0f ? dz : 0f;
                     dcoef[t] = g;
@@ -386,11 +387,7 @@ final class CpuSparseRows {
         }
         parallel.forRange(w.dim(0), Math.max(1, ELEMENTWISE_GRAIN / d), (from, to) -> {
             for (int r = from; r < to; r++) {
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    dot += (double) g.get(r * d + j) * b.get(r * d + j);
-                }
-                float c = (float) dot;
+                float c = dotRow(g, r * d, b, r * d, d);
                 for (int j = 0; j < d; j++) {
                     g.put(r * d + j, g.get(r * d + j) - c * b.get(r * d + j));
                 }

@@ -151,8 +151,7 @@ final class TopKHeap {
         java.util.Arrays.sort(keys, 0, c);
         for (int q = 0; q < k; q++) {
             long key = keys[c - 1 - q];
-            int sortable = (int) (key >> 32);
-            outVals.put(outOffset + q, Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7FFFFFFF)));
+            outVals.put(outOffset + q, fromSortable((int) (key >> 32)));
             outIdx.put(outOffset + q, (int) (0xFFFFFFFFL - (key & 0xFFFFFFFFL)));
         }
         return true;
@@ -174,7 +173,7 @@ final class TopKHeap {
      * that reach it ({@link VectorOps#countAtLeast}); a quickselect's data-dependent branches cost
      * more here than its fewer comparisons save. Uses {@code sortable[0, n)} as scratch.
      */
-    static float kthLargest(float[] a, int[] sortable, int n, int k) {
+    private static float kthLargest(float[] a, int[] sortable, int n, int k) {
         int lo = Integer.MAX_VALUE;
         int hi = Integer.MIN_VALUE;
         for (int i = 0; i < n; i++) {
@@ -192,13 +191,18 @@ final class TopKHeap {
                 hi = mid - 1;
             }
         }
-        return Float.intBitsToFloat(lo ^ ((lo >> 31) & 0x7FFFFFFF));
+        return fromSortable(lo);
     }
 
     /** A float's bits as an int whose signed order is {@link Float#compare}'s (NaN aside): negative floats' magnitude bits flipped. */
     private static int sortable(float v) {
         int bits = Float.floatToRawIntBits(v);
         return bits ^ ((bits >> 31) & 0x7FFFFFFF);
+    }
+
+    /** The float whose {@link #sortable} bits these are (the flip is its own inverse). */
+    private static float fromSortable(int s) {
+        return Float.intBitsToFloat(s ^ ((s >> 31) & 0x7FFFFFFF));
     }
 
     private void siftDown(int i, int n) {
