@@ -6,6 +6,7 @@ import dev.esae.compute.Tensor;
 import dev.esae.nn.Adam;
 import dev.esae.nn.Parameter;
 import dev.esae.train.EpochLoop;
+import dev.esae.train.CompactCurvatureMemory;
 import dev.esae.train.Lbfgs;
 import dev.esae.train.LossHistory;
 import dev.esae.train.TrainingListener;
@@ -95,7 +96,8 @@ public final class TransformFit {
      * Full-batch L-BFGS on the loss Adam minimises ({@code Σ_p mean((M^p ψ(x) − ψ(g^p x))²)} over
      * every input, plus the cycle penalty when {@code cycleWeight} > 0), from the identity, for at
      * most {@code iterations} iterations. The loss and gradient are computed on the backend in
-     * float32; the L-BFGS state is kept in double on the host. The history holds one row per
+     * float32; the iterate is kept in double on the host, the curvature pairs in float32 on the backend
+     * ({@link CompactCurvatureMemory}). The history holds one row per
      * iteration (row 0 is not kept: the loss at the identity is the first row's predecessor).
      *
      * @param listener told {@code onStart(0, 1, iterations, N)}, {@code onBatch} per iteration and
@@ -137,7 +139,8 @@ public final class TransformFit {
             listener.onStart(0, 1, iterations, count);
             long start = System.nanoTime();
             long[] last = {start};
-            Lbfgs.Result r = new Lbfgs(objective, history, 0).minimize(
+            // The history is d² numbers a pair: kept on the backend, where two matrix products replace the two loops.
+            Lbfgs.Result r = new Lbfgs(objective, () -> new CompactCurvatureMemory(backend, history, d * d), 0).minimize(
                     TransformReport.identityDoubles(d), iterations, (it, value) -> {
                         long now = System.nanoTime();
                         losses.add(value, (now - last[0]) / 1e9);

@@ -50,22 +50,37 @@ public final class Lbfgs {
     }
 
     private final Objective f;
-    private final int history;
+    private final java.util.function.Supplier<CurvatureMemory> memory;
     private final double gradientTolerance;
     private int evaluations;
 
-    /** @param history curvature pairs kept (PyTorch's LBFGS keeps 100; 10–30 is the usual choice) */
+    /** @param history curvature pairs kept (PyTorch's LBFGS keeps 100; 10–30 is the usual choice), in a {@link TwoLoopMemory} */
     public Lbfgs(Objective f, int history, double gradientTolerance) {
+        this(f, twoLoop(history), gradientTolerance);
+    }
+
+    /** @param memory makes the curvature memory of each {@link #minimize} call (closed when it returns) */
+    public Lbfgs(Objective f, java.util.function.Supplier<CurvatureMemory> memory, double gradientTolerance) {
+        this.f = f;
+        this.memory = memory;
+        this.gradientTolerance = gradientTolerance;
+    }
+
+    private static java.util.function.Supplier<CurvatureMemory> twoLoop(int history) {
         if (history < 1) {
             throw new IllegalArgumentException("history must be at least 1, got " + history);
         }
-        this.f = f;
-        this.history = history;
-        this.gradientTolerance = gradientTolerance;
+        return () -> new TwoLoopMemory(history);
     }
 
     /** Minimises from {@code x0} (not modified) for at most {@code maxIterations} iterations. */
     public Result minimize(double[] x0, int maxIterations, Progress progress) {
+        try (CurvatureMemory pairs = memory.get()) {
+            return minimize(x0, maxIterations, progress, pairs);
+        }
+    }
+
+    private Result minimize(double[] x0, int maxIterations, Progress progress, CurvatureMemory pairs) {
         int n = x0.length;
         double[] x = x0.clone();
         double[] g = new double[n];
@@ -75,47 +90,26 @@ public final class Lbfgs {
         if (!Double.isFinite(fx)) {
             return new Result(x, losses, evaluations, maxAbs(g), "the loss at the start is not finite");
         }
-        List<double[]> ss = new ArrayList<>();
-        List<double[]> ys = new ArrayList<>();
-        List<Double> rhos = new ArrayList<>();
         double[] dir = new double[n];
-        double[] alpha = new double[history];
         String stop = "the iteration budget (" + maxIterations + ") is spent";
         for (int it = 0; it < maxIterations; it++) {
             if (maxAbs(g) <= gradientTolerance) {
                 stop = "the gradient is below " + gradientTolerance;
                 break;
             }
-            // Two-loop recursion: dir = -H g, H scaled by s'y / y'y of the newest pair.
-            System.arraycopy(g, 0, dir, 0, n);
-            for (int i = ss.size() - 1; i >= 0; i--) {
-                alpha[i] = rhos.get(i) * dot(ss.get(i), dir);
-                axpy(-alpha[i], ys.get(i), dir);
-            }
-            double gamma = 1;
-            if (!ss.isEmpty()) {
-                double[] yl = ys.get(ys.size() - 1);
-                gamma = dot(ss.get(ss.size() - 1), yl) / dot(yl, yl);
-            }
-            scale(gamma, dir);
-            for (int i = 0; i < ss.size(); i++) {
-                double beta = rhos.get(i) * dot(ys.get(i), dir);
-                axpy(alpha[i] - beta, ss.get(i), dir);
-            }
-            scale(-1, dir);
+            // dir = -H g, H scaled by s'y / y'y of the newest pair.
+            pairs.direction(g, dir);
             double slope = dot(g, dir);
             if (!(slope < 0)) {
                 // Not a descent direction (curvature lost to rounding): restart from steepest descent.
-                ss.clear();
-                ys.clear();
-                rhos.clear();
+                pairs.clear();
                 for (int i = 0; i < n; i++) {
                     dir[i] = -g[i];
                 }
                 slope = dot(g, dir);
             }
             // The first step has no curvature to scale it: a unit step along the normalised gradient.
-            double step = ss.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+            double step = pairs.size() == 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
             LineSearch ls = lineSearch(x, fx, g, dir, slope, step);
             if (ls == null) {
                 stop = "no step along the search direction lowers the loss (it is at the precision it is computed to)";
@@ -128,15 +122,9 @@ public final class Lbfgs {
                 y[i] = ls.gradient[i] - g[i];
             }
             double sy = dot(s, y);
-            if (sy > 1e-10 * dot(y, y)) {
-                if (ss.size() == history) {
-                    ss.remove(0);
-                    ys.remove(0);
-                    rhos.remove(0);
-                }
-                ss.add(s);
-                ys.add(y);
-                rhos.add(1 / sy);
+            double yy = dot(y, y);
+            if (sy > 1e-10 * yy) {
+                pairs.add(s, y, sy, yy);
             }
             double previous = fx;
             axpy(ls.step, dir, x);
@@ -239,7 +227,7 @@ public final class Lbfgs {
         return f.evaluate(x, g);
     }
 
-    private static double dot(double[] a, double[] b) {
+    static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];
@@ -247,13 +235,13 @@ public final class Lbfgs {
         return s;
     }
 
-    private static void axpy(double alpha, double[] x, double[] y) {
+    static void axpy(double alpha, double[] x, double[] y) {
         for (int i = 0; i < x.length; i++) {
             y[i] += alpha * x[i];
         }
     }
 
-    private static void scale(double alpha, double[] x) {
+    static void scale(double alpha, double[] x) {
         for (int i = 0; i < x.length; i++) {
             x[i] *= alpha;
         }
