@@ -71,18 +71,23 @@ public final class Frontier {
     public static List<Point> run(Backend backend, Path modelDir, List<Path> saeDirs, List<Integer> orders, float[] images, Path out,
             java.util.function.Consumer<Point> onPoint) throws IOException {
         List<Point> points = new ArrayList<>();
+        // The encoder and the base decoder on the images, once per group order for all the SAEs.
+        Map<Integer, SplicedLoss.Base> bases = new LinkedHashMap<>();
         try (Autoencoder ae = ModelFiles.load(backend, modelDir)) {
             for (int i = 0; i < saeDirs.size(); i++) {
                 Path dir = saeDirs.get(i);
                 try (SaeFiles.Loaded sae = SaeFiles.load(backend, dir)) {
-                    SplicedLoss.Result m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), images,
-                            new CyclicGroup(orders.get(i)));
+                    SplicedLoss.Base base = bases.computeIfAbsent(orders.get(i),
+                            order -> SplicedLoss.prepare(backend, ae, images, new CyclicGroup(order)));
+                    SplicedLoss.Result m = SplicedLoss.evaluate(backend, ae, sae.sae(), sae.kind(), sae.transform(), base);
                     String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
                     Point p = new Point(name, sae.kind().id(), sae.sae().k(), m.l0(), m.l1(), m.splicedMse(), m.baseMse());
                     points.add(p);
                     onPoint.accept(p);
                 }
             }
+        } finally {
+            bases.values().forEach(SplicedLoss.Base::close);
         }
         write(out, points);
         return points;

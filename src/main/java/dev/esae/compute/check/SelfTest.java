@@ -39,6 +39,9 @@ public final class SelfTest {
         dense.gemmBatched(5, 1, 37, 29, 37, true);   // all powers M^p applied to one batch: A shared
         dense.gemmBatched(3, 3, 19, 33, 65, false);
         dense.addRowVector(77, 53);
+        // Narrow rows, as a convolution's channels (the CPU tiles the bias across a vector for these).
+        dense.addRowVector(77, 1);
+        dense.addRowVector(45, 16);
         dense.axpy(10_007, -0.75f);
         dense.relu(3, 333);
         rows.sumRows(129, 67, 0f);

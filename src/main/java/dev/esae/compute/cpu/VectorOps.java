@@ -57,6 +57,25 @@ final class VectorOps {
 
     /** {@code x[r, :] += bias} for rows {@code [fromRow, toRow)} of width {@code cols}. */
     static void addRowVector(ByteBuffer x, int xAt, ByteBuffer bias, int biasAt, int cols, int fromRow, int toRow) {
+        if (cols < S.length() && S.length() % cols == 0) {
+            // Narrow rows (a convolution's channels: 1, 8, 16): the bias tiled across one vector, so
+            // a vector covers whole rows and the loop runs over the flat range, not row by row.
+            float[] tiled = new float[S.length()];
+            for (int j = 0; j < tiled.length; j++) {
+                tiled[j] = bias.getFloat((biasAt + j % cols) * 4);
+            }
+            FloatVector b = FloatVector.fromArray(S, tiled, 0);
+            int from = xAt + fromRow * cols;
+            int to = xAt + toRow * cols;
+            int i = from;
+            for (; i + S.length() <= to; i += S.length()) {
+                load(x, i).add(b).intoByteBuffer(x, i * 4, NATIVE);
+            }
+            for (; i < to; i++) {
+                x.putFloat(i * 4, x.getFloat(i * 4) + tiled[(i - from) % cols]);
+            }
+            return;
+        }
         int up = S.loopBound(cols);
         for (int r = fromRow; r < toRow; r++) {
             int row = xAt + r * cols;

@@ -79,5 +79,21 @@ class VectorOpsTest {
             float expect = i < cols ? mat0.getFloat(i * 4) : mat0.getFloat(i * 4) + bias.getFloat((i % cols) * 4);
             assertEquals(Float.floatToIntBits(expect), Float.floatToIntBits(mat.getFloat(i * 4)), "row-vector add at " + i);
         }
+
+        // Narrow rows (widths that divide the vector): the tiled path, from an offset and a row that is not the first.
+        for (int narrow = 1; narrow <= VectorOps.lanes(); narrow *= 2) {
+            int rows = 2 * VectorOps.lanes() / narrow + 3;
+            int at = 3;
+            ByteBuffer tile = random(at + rows * narrow, 1);
+            ByteBuffer tile0 = copy(tile);
+            ByteBuffer b = random(narrow + 2, 1);
+            VectorOps.addRowVector(tile, at, b, 2, narrow, 1, rows);
+            for (int i = 0; i < at + rows * narrow; i++) {
+                int row = (i - at) / narrow;
+                float expect = i < at + narrow ? tile0.getFloat(i * 4) : tile0.getFloat(i * 4) + b.getFloat((2 + (i - at) % narrow) * 4);
+                assertEquals(Float.floatToIntBits(expect), Float.floatToIntBits(tile.getFloat(i * 4)),
+                        "row-vector add of width " + narrow + " at " + i + " (row " + row + ")");
+            }
+        }
     }
 }
