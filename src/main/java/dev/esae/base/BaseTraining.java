@@ -1,6 +1,7 @@
 package dev.esae.base;
 
 import dev.esae.compute.Backend;
+import dev.esae.train.CheckpointPolicy;
 import dev.esae.train.LossHistory;
 import dev.esae.train.Provenance;
 import dev.esae.train.RunFolder;
@@ -29,9 +30,9 @@ public final class BaseTraining {
      * checked by the caller), continuing its checkpoint with {@code resume}.
      */
     public static LossHistory run(Backend backend, BaseModelConfig config, float[] images, List<Path> inputFiles, Path out, boolean resume,
-            int checkpointEvery, TrainingListener listener) throws IOException {
+            CheckpointPolicy checkpoints, TrainingListener listener) throws IOException {
         Provenance provenance = Provenance.of(backend, config.seed(), inputFiles);
-        RunFolder folder = new RunFolder(out, resume, checkpointEvery, config.epochs(), "epoch",
+        RunFolder folder = new RunFolder(out, resume, checkpoints, config.epochs(), "epoch",
                 h -> h == null ? requested(config) : config.toInfo(h.epochs(), h.last(), provenance), BaseTrainer.RUN_KEYS,
                 (dir, params, info, h) -> ModelFiles.save(dir, backend, params, config.architecture(), (BaseModelInfo) info));
         BaseTrainer trainer = new BaseTrainer(backend, config, images);

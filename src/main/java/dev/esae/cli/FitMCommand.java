@@ -87,7 +87,7 @@ final class FitMCommand extends Subcommand {
                 }
             }
             PrintWriter err = spec.commandLine().getErr();
-            TransformFitReport r = TransformFitting.run(backend, set, request, run.out, run.resume, run.checkpointEvery,
+            TransformFitReport r = TransformFitting.run(backend, set, request, run.out, run.resume, run.checkpoints(),
                     label -> solver == TransformSolver.ADAM ? new ProgressBar(err, label) : ProgressBar.iterations(err, label));
             out().printf(Locale.ROOT, "fitted M by %s (d = %d, n = %d, %d inputs): R2 %.4f +- %.4f (identity %.4f, least squares %.4f), "
                     + "||M^n - I||_F/sqrt(d) = %.4f%s; wrote %s%n", solver.id(), r.d(), r.n(), r.inputs(), r.fitted().mean(), r.fitted().std(),

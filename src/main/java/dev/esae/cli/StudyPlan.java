@@ -75,7 +75,7 @@ record StudyPlan(Preset preset, DatasetSource source, Path idxDir, Orientations 
             steps.add(new Step("base", "train-base " + arch, () -> trained(m, "model.safetensors", preset.baseEpochs())
                     && sameInputs(m.resolve(ModelFiles.CONFIG)),
                     () -> esae.run(resumable(m, List.of("train-base", "--arch", arch, "--data", layout.data().toString(), "--epochs",
-                            str(preset.baseEpochs()), "--out", m.toString())))));
+                            str(preset.baseEpochs()), CHECKPOINT_WAIT[0], CHECKPOINT_WAIT[1], "--out", m.toString())))));
             steps.add(new Step("activations", "activations " + arch, () -> activations(layout.acts(arch), preset.trainImages())
                     && sameInputs(ActivationsInfo.fileFor(layout.acts(arch))),
                     () -> esae.run(List.of("activations", "--model", m.toString(), "--data", layout.data().toString(), "--out",
@@ -86,7 +86,7 @@ record StudyPlan(Preset preset, DatasetSource source, Path idxDir, Orientations 
                             layout.probeActs(arch).toString(), "--overwrite"))));
             for (String solver : TransformChoice.SOLVERS) {
                 Path t = layout.transform(arch, solver);
-                List<String> budget = solver.equals("adam") ? List.of("--epochs", str(preset.fitEpochs()))
+                List<String> budget = solver.equals("adam") ? List.of("--epochs", str(preset.fitEpochs()), CHECKPOINT_WAIT[0], CHECKPOINT_WAIT[1])
                         : List.of("--iterations", str(preset.fitIterations()));
                 List<String> args = new ArrayList<>(List.of("fit-m", "--solver", solver, "--acts", layout.acts(arch).toString()));
                 args.addAll(budget);
@@ -101,7 +101,8 @@ record StudyPlan(Preset preset, DatasetSource source, Path idxDir, Orientations 
                 for (SaeKind kind : SaeKind.values()) {
                     Path dir = layout.sae(arch, kind, k);
                     List<String> args = new ArrayList<>(List.of("train-sae", "--kind", kind.id(), "--k", str(k), "--acts",
-                            layout.acts(arch).toString(), "--epochs", str(preset.saeEpochs()), "--out", dir.toString()));
+                            layout.acts(arch).toString(), "--epochs", str(preset.saeEpochs()), CHECKPOINT_WAIT[0], CHECKPOINT_WAIT[1],
+                            "--out", dir.toString()));
                     // The equivariant SAE takes the better of the two fits of M, known only once both ran.
                     steps.add(new Step("sae", "train-sae " + arch + " " + kind.id() + " k=" + k,
                             () -> trained(dir, SaeFiles.WEIGHTS, preset.saeEpochs()) && json(dir.resolve(SaeFiles.METRICS), "fvu")
@@ -179,6 +180,13 @@ record StudyPlan(Preset preset, DatasetSource source, Path idxDir, Orientations 
         return new Step("data", name, () -> images(dir, count, orientations) && fromSource(dir, source, fashion() ? split : null),
                 () -> esae.run(args));
     }
+
+    /**
+     * The training steps save once 30 s have passed since their last save, not after every epoch:
+     * the quick preset's runs take seconds, and saving a wide SAE's 50 MB state every epoch cost
+     * more than a quarter of its training. A killed step loses at most that and an epoch.
+     */
+    private static final String[] CHECKPOINT_WAIT = {"--checkpoint-seconds", "30"};
 
     /** A training command with {@code --resume} when its folder holds a checkpoint. */
     private static List<String> resumable(Path dir, List<String> args) {

@@ -47,7 +47,7 @@ final class TrainBaseCommand extends Subcommand {
         java.util.List<java.nio.file.Path> inputs = java.util.List.of(DatasetFiles.imagesFile(data));
         Outputs.prepareRun(run.out, OutputKind.BASE_MODEL, run.resume, BaseTraining.requested(config), BaseTrainer.RUN_KEYS, inputs);
         try (Backend backend = root.openBackend().backend()) {
-            LossHistory h = BaseTraining.run(backend, config, dataset.imagesAsFloats(), inputs, run.out, run.resume, run.checkpointEvery,
+            LossHistory h = BaseTraining.run(backend, config, dataset.imagesAsFloats(), inputs, run.out, run.resume, run.checkpoints(),
                     new ProgressBar(spec.commandLine().getErr(), "train-base " + arch.id()));
             out().printf(Locale.ROOT, "trained %s for %d epochs on %d images: final loss %.6g; wrote %s (%s, %s, loss.csv, %s)%n",
                     arch.id(), h.epochs(), dataset.size(), h.last(), run.out, ModelFiles.WEIGHTS, ModelFiles.CONFIG, BaseTraining.RECONSTRUCTIONS);

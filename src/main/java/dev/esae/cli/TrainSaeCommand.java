@@ -105,7 +105,7 @@ final class TrainSaeCommand extends Subcommand {
         SaeTraining.Request request = SaeTraining.Request.of(kind, k, set, training, m, unknownP, files);
         Outputs.prepareRun(run.out, OutputKind.SAE, run.resume, request.config(), SaeTrainer.RUN_KEYS, files);
         try (Backend backend = root.openBackend().backend()) {
-            SaeTraining.Outcome o = SaeTraining.run(backend, request, run.out, run.resume, run.checkpointEvery,
+            SaeTraining.Outcome o = SaeTraining.run(backend, request, run.out, run.resume, run.checkpoints(),
                     new ProgressBar(spec.commandLine().getErr(), "train-sae " + kind.id() + " k=" + k));
             SaeScores s = o.metrics();
             out().printf(Locale.ROOT, "trained %s SAE (%d latents, k = %d) for %d epochs: mse %.5g, fvu %.4f, l0 %.2f, l1 %.3f, "

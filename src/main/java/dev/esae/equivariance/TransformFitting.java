@@ -5,6 +5,7 @@ import dev.esae.compute.Backend;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Charts;
 import dev.esae.io.Json;
+import dev.esae.train.CheckpointPolicy;
 import dev.esae.train.LossHistory;
 import dev.esae.train.Provenance;
 import dev.esae.train.RunFolder;
@@ -66,18 +67,18 @@ public final class TransformFitting {
     /**
      * Fits and writes into {@code out} (made and checked by the caller); {@code progress} gives
      * each fit its listener, by label. An Adam fit also keeps a
-     * checkpoint every {@code checkpointEvery} epochs ({@link RunFolder}: {@code train-state.safetensors},
+     * checkpoint by {@code checkpoints} ({@link RunFolder}: {@code train-state.safetensors},
      * {@code train-state-cycle.safetensors} for the cycle fit, with {@code loss-cycle.csv}) and with
      * {@code resume} continues from it.
      */
-    public static TransformFitReport run(Backend backend, ActivationSet set, Request r, Path out, boolean resume, int checkpointEvery,
+    public static TransformFitReport run(Backend backend, ActivationSet set, Request r, Path out, boolean resume, CheckpointPolicy checkpoints,
             Function<String, TrainingListener> progress) throws IOException {
         int n = set.order();
         int d = set.dim();
         Provenance provenance = Provenance.of(backend, r.seed(), r.inputFiles());
-        Fit plain = fit(backend, set, r, 0f, folder(set, r, out, false, resume, checkpointEvery, provenance), progress);
+        Fit plain = fit(backend, set, r, 0f, folder(set, r, out, false, resume, checkpoints, provenance), progress);
         Fit cyc = r.cycleWeight() > 0
-                ? fit(backend, set, r, r.cycleWeight(), folder(set, r, out, true, resume, checkpointEvery, provenance), progress) : null;
+                ? fit(backend, set, r, r.cycleWeight(), folder(set, r, out, true, resume, checkpoints, provenance), progress) : null;
         float[] lstsq = LeastSquares.fit(set.orientation(0), set.orientation(1), set.count(), d);
         List<Integer> powers = new ArrayList<>();
         for (int p = 1; p < n; p++) {
@@ -103,10 +104,10 @@ public final class TransformFitting {
     }
 
     /** The run folder of the Adam fit (plain, or with the cycle penalty): a checkpoint and its loss and timing CSVs. */
-    private static RunFolder folder(ActivationSet set, Request r, Path out, boolean cycle, boolean resume, int checkpointEvery,
+    private static RunFolder folder(ActivationSet set, Request r, Path out, boolean cycle, boolean resume, CheckpointPolicy checkpoints,
             Provenance provenance) {
         AdamRun requested = requested(r, set, cycle);
-        return new RunFolder(out, cycle ? "cycle" : "", resume, checkpointEvery, r.epochs(), TransformSolver.ADAM.lossColumn(),
+        return new RunFolder(out, cycle ? "cycle" : "", resume, checkpoints, r.epochs(), TransformSolver.ADAM.lossColumn(),
                 h -> h == null ? requested : new AdamRun(requested.solver(), requested.epochs(), requested.batch(), requested.lr(),
                         requested.seed(), requested.cycleWeight(), requested.inputs(), requested.n(), requested.d(), h.epochs(), h.last(),
                         provenance),

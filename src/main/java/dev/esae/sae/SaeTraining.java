@@ -5,6 +5,7 @@ import dev.esae.compute.Backend;
 import dev.esae.equivariance.ActivationSet;
 import dev.esae.io.AtomicFiles;
 import dev.esae.io.Json;
+import dev.esae.train.CheckpointPolicy;
 import dev.esae.train.LossHistory;
 import dev.esae.train.Provenance;
 import dev.esae.train.RunFolder;
@@ -47,11 +48,11 @@ public final class SaeTraining {
     public record Outcome(SaeScores metrics, LossHistory history) {}
 
     /** Trains {@code r} into {@code out} (made and checked by the caller), continuing its checkpoint with {@code resume}. */
-    public static Outcome run(Backend backend, Request r, Path out, boolean resume, int checkpointEvery, TrainingListener listener)
+    public static Outcome run(Backend backend, Request r, Path out, boolean resume, CheckpointPolicy checkpoints, TrainingListener listener)
             throws IOException {
         Provenance provenance = Provenance.of(backend, r.schedule().seed(), r.inputFiles());
         int dim = r.acts().dim();
-        RunFolder folder = new RunFolder(out, resume, checkpointEvery, r.schedule().epochs(), "epoch",
+        RunFolder folder = new RunFolder(out, resume, checkpoints, r.schedule().epochs(), "epoch",
                 h -> h == null ? r.config() : r.config().trained(backend.name(), h.epochs(), h.last(), provenance), SaeTrainer.RUN_KEYS,
                 (dir, params, cfg, h) -> SaeFiles.save(dir, backend, params, dim, r.transform(), (SaeConfig) cfg));
         LossHistory h = new LossHistory(r.acts().count());

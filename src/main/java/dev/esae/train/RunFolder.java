@@ -30,7 +30,7 @@ public final class RunFolder implements TrainingRun {
     private final Path dir;
     private final String tag;
     private final boolean resume;
-    private final int checkpointEvery;
+    private final CheckpointPolicy checkpoints;
     private final int epochs;
     private final String firstColumn;
     private final Function<LossHistory, Object> configAt;
@@ -39,19 +39,21 @@ public final class RunFolder implements TrainingRun {
     private final Derived derived;
     /** Epochs done in the checkpoint last written or loaded; -1 while there is none. */
     private int checkpointed = -1;
+    /** When the last save (or the run) started, for {@link CheckpointPolicy#minSeconds}. */
+    private long savedAt = System.nanoTime();
 
     /**
      * @param dir the folder (made and checked by the caller)
      * @param resume continue from the checkpoint in {@code dir} when there is one
-     * @param checkpointEvery save every this many epochs (and after the last of {@code epochs})
+     * @param checkpoints when to save (always after the last of {@code epochs})
      * @param epochs the epochs asked for
      * @param firstColumn the name of loss.csv's first column ("epoch", or "iteration")
      * @param configAt the run's config after the epochs of a history (a record; stored in the checkpoint and given to {@code derived})
      * @param runKeys the config fields a resumed run must share with its checkpoint
      */
-    public RunFolder(Path dir, boolean resume, int checkpointEvery, int epochs, String firstColumn, Function<LossHistory, Object> configAt,
-            List<String> runKeys, Derived derived) {
-        this(dir, "", resume, checkpointEvery, epochs, firstColumn, configAt, runKeys, derived);
+    public RunFolder(Path dir, boolean resume, CheckpointPolicy checkpoints, int epochs, String firstColumn,
+            Function<LossHistory, Object> configAt, List<String> runKeys, Derived derived) {
+        this(dir, "", resume, checkpoints, epochs, firstColumn, configAt, runKeys, derived);
     }
 
     /**
@@ -59,15 +61,12 @@ public final class RunFolder implements TrainingRun {
      * ({@code train-state-TAG.safetensors}, {@code loss-TAG.csv}, {@code timing-TAG.csv}; "" for the
      * folder's main run).
      */
-    public RunFolder(Path dir, String tag, boolean resume, int checkpointEvery, int epochs, String firstColumn,
+    public RunFolder(Path dir, String tag, boolean resume, CheckpointPolicy checkpoints, int epochs, String firstColumn,
             Function<LossHistory, Object> configAt, List<String> runKeys, Derived derived) {
-        if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + checkpointEvery);
-        }
+        this.checkpoints = Objects.requireNonNull(checkpoints);
         this.dir = Objects.requireNonNull(dir);
         this.tag = tag;
         this.resume = resume;
-        this.checkpointEvery = checkpointEvery;
         this.epochs = epochs;
         this.firstColumn = firstColumn;
         this.configAt = configAt;
@@ -98,10 +97,11 @@ public final class RunFolder implements TrainingRun {
 
     @Override
     public void epochEnd(Backend backend, Map<String, Parameter> params, Adam adam, LossHistory h, boolean epochRan) throws IOException {
-        boolean due = h.epochs() % checkpointEvery == 0 || h.epochs() >= epochs;
+        boolean due = checkpoints.due(h.epochs(), epochs, (System.nanoTime() - savedAt) / 1e9);
         if (epochRan && !due) {
             return;
         }
+        savedAt = System.nanoTime();
         Object config = configAt.apply(h);
         if (epochRan) {
             Checkpoint.write(dir, checkpointName(), backend, params, adam, h.epochs(), h, Json.untypedObject(config));
@@ -128,7 +128,8 @@ public final class RunFolder implements TrainingRun {
 
     @Override
     public String stoppedHint() {
-        return checkpointed < 0 ? "no checkpoint was written yet (one is written every " + checkpointEvery + " epoch(s)), so nothing is kept"
+        return checkpointed < 0 ? "no checkpoint was written yet (one is written every " + checkpoints.everyEpochs() + " epoch(s)"
+                + (checkpoints.minSeconds() > 0 ? " once " + checkpoints.minSeconds() + " s have passed" : "") + "), so nothing is kept"
                 : "the checkpoint after epoch " + checkpointed + " is kept in " + dir.resolve(checkpointName());
     }
 }

@@ -1,5 +1,6 @@
 package dev.esae.base;
 
+import dev.esae.train.CheckpointPolicy;
 import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +41,7 @@ class BaseTrainingTest {
 
     /** Trains into {@code out} as 'esae train-base' does (checkpoint every epoch). */
     private LossHistory train(BaseModelConfig c, float[] x, Path out, boolean resume) throws IOException {
-        return BaseTraining.run(cpu, c, x, List.of(), out, resume, 1, TrainingListener.SILENT);
+        return BaseTraining.run(cpu, c, x, List.of(), out, resume, CheckpointPolicy.EVERY_EPOCH, TrainingListener.SILENT);
     }
 
     private static float[] images(int n, long seed) {

@@ -1,5 +1,6 @@
 package dev.esae.sae;
 
+import dev.esae.train.CheckpointPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class PythonLoaderTest {
         SaeConfig.Training t = new SaeConfig.Training(3, 16, 3e-3f, 5, INPUTS, 0, 0f, "acts.npy", "upright",
                 kind.needsTransform() ? "m (M)" : null);
         SaeTraining.run(cpu, SaeTraining.Request.of(kind, 3, set, t, kind.needsTransform() ? m : null, kind.needsTransform(), List.of()),
-                sae, false, 1, TrainingListener.SILENT);
+                sae, false, CheckpointPolicy.EVERY_EPOCH, TrainingListener.SILENT);
         Npy.write(dir.resolve("acts.npy"), HostArray.ofFloats(set.data(), INPUTS, N, D));
         // esae's own output for every row, as the loaded folder computes it (M^p applied for the equivariant kind).
         int rows = INPUTS * N;

@@ -1,5 +1,6 @@
 package dev.esae.sae;
 
+import dev.esae.train.CheckpointPolicy;
 import dev.esae.testutil.TestBackends;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,19 +104,26 @@ class SaeFilesTest {
         ActivationSet acts = randomActs(8, 90, 4, 10);
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
-        SaeTraining.run(cpu, invariant(acts, 3), whole, false, 1, TrainingListener.SILENT);
-        SaeTraining.run(cpu, invariant(acts, 1), parts, false, 1, TrainingListener.SILENT);
-        LossHistory h = SaeTraining.run(cpu, invariant(acts, 3), parts, true, 1, TrainingListener.SILENT).history();
+        SaeTraining.run(cpu, invariant(acts, 3), whole, false, CheckpointPolicy.EVERY_EPOCH, TrainingListener.SILENT);
+        SaeTraining.run(cpu, invariant(acts, 1), parts, false, CheckpointPolicy.EVERY_EPOCH, TrainingListener.SILENT);
+        LossHistory h = SaeTraining.run(cpu, invariant(acts, 3), parts, true, CheckpointPolicy.EVERY_EPOCH, TrainingListener.SILENT).history();
         assertEquals(3, h.epochs());
         for (String f : new String[] {SaeFiles.WEIGHTS, SaeFiles.CONFIG, SaeFiles.METRICS, "loss.csv"}) {
             assertArrayEquals(java.nio.file.Files.readAllBytes(whole.resolve(f)), java.nio.file.Files.readAllBytes(parts.resolve(f)), f);
         }
         // Saving every second epoch: after 3 epochs the checkpoint holds the last (it is always saved).
         Path sparse = dir.resolve("every-2");
-        SaeTraining.run(cpu, invariant(acts, 3), sparse, false, 2, TrainingListener.SILENT);
+        SaeTraining.run(cpu, invariant(acts, 3), sparse, false, new CheckpointPolicy(2, 0), TrainingListener.SILENT);
         assertArrayEquals(java.nio.file.Files.readAllBytes(whole.resolve(SaeFiles.WEIGHTS)),
                 java.nio.file.Files.readAllBytes(sparse.resolve(SaeFiles.WEIGHTS)));
         assertEquals(3, (long) (Long) dev.esae.train.Checkpoint.readConfig(sparse).get("epochs_done"));
+        // Waiting an hour between saves: only the last epoch is saved, with the same bytes.
+        Path timed = dir.resolve("timed");
+        SaeTraining.run(cpu, invariant(acts, 3), timed, false, new CheckpointPolicy(1, 3600), TrainingListener.SILENT);
+        for (String f : new String[] {SaeFiles.WEIGHTS, SaeFiles.CONFIG, SaeFiles.METRICS, "loss.csv"}) {
+            assertArrayEquals(java.nio.file.Files.readAllBytes(whole.resolve(f)), java.nio.file.Files.readAllBytes(timed.resolve(f)), f);
+        }
+        assertEquals(3, (long) (Long) dev.esae.train.Checkpoint.readConfig(timed).get("epochs_done"));
     }
 
     @Test
