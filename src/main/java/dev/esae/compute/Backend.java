@@ -18,6 +18,14 @@ public interface Backend extends AutoCloseable {
     /** Worker threads the backend uses for host-side work. */
     int threads();
 
+    /**
+     * Whether the compute operations (products, element-wise) take float64 tensors too. The CPU
+     * backend's do; the CUDA backend computes in float32 only.
+     */
+    default boolean computesDouble() {
+        return true;
+    }
+
     // ---- memory ----
 
     /** A new zero-filled tensor. */

@@ -95,8 +95,9 @@ public final class TransformFit {
     /**
      * Full-batch L-BFGS on the loss Adam minimises ({@code Σ_p mean((M^p ψ(x) − ψ(g^p x))²)} over
      * every input, plus the cycle penalty when {@code cycleWeight} > 0), from the identity, for at
-     * most {@code iterations} iterations. The loss and gradient are computed on the backend in
-     * float32; the iterate is kept in double on the host, the curvature pairs in float32 on the backend
+     * most {@code iterations} iterations. The loss and gradient are computed on the backend, in
+     * float64 from the data's second moments where it computes in float64 ({@link PowerLossMoments}),
+     * else over the data in float32; the iterate is kept in double on the host, the curvature pairs in float32 on the backend
      * ({@link CompactCurvatureMemory}). The history holds one row per
      * iteration (row 0 is not kept: the loss at the identity is the first row's predecessor).
      *
@@ -109,32 +110,43 @@ public final class TransformFit {
         int d = acts.dim();
         int count = acts.count();
         List<Tensor> owned = new ArrayList<>();
-        CyclePenalty cycle = cycleWeight > 0 ? new CyclePenalty(backend, DType.F32, d, n, cycleWeight) : null;
+        // In float64 from the data's moments where the backend computes in float64 (d×d products per
+        // evaluation, whatever N); else over the data itself in float32.
+        boolean moments = backend.computesDouble();
+        CyclePenalty cycle = cycleWeight > 0 ? new CyclePenalty(backend, moments ? DType.F64 : DType.F32, d, n, cycleWeight) : null;
+        PowerLossMoments momentLoss = null;
         try (Tensor m = backend.zeros(DType.F32, d, d); Tensor grad = backend.zeros(DType.F32, d, d);
              Tensor loss = backend.zeros(DType.F32, 1); Tensor lossSum = backend.zeros(DType.F32, 1)) {
-            // Full batch: the data itself is the batch.
-            Tensor[] a = orientations(backend, acts, owned);
-            Tensor[] y = zeros(backend, n, count, d, owned);
-            Tensor[] g = zeros(backend, n, count, d, owned);
-            float[] host = new float[d * d];
-            Lbfgs.Objective objective = (x, gradient) -> {
-                for (int i = 0; i < host.length; i++) {
-                    host[i] = (float) x[i];
-                }
-                try (Tensor up = backend.upload(host, d, d)) {
-                    backend.copy(up, m);
-                }
-                backend.fill(lossSum, 0f);
-                PowerLoss.forwardBackward(backend, m, grad, a, y, g, loss, lossSum);
-                if (cycle != null) {
-                    cycle.addLossAndGradient(m, grad, lossSum);
-                }
-                float[] gr = backend.download(grad);
-                for (int i = 0; i < gr.length; i++) {
-                    gradient[i] = gr[i];
-                }
-                return backend.download(lossSum)[0];
-            };
+            Lbfgs.Objective objective;
+            if (moments) {
+                PowerLossMoments pm = new PowerLossMoments(backend, acts);
+                momentLoss = pm;
+                objective = (x, gradient) -> pm.evaluate(x, gradient, cycle);
+            } else {
+                // Full batch: the data itself is the batch.
+                Tensor[] a = orientations(backend, acts, owned);
+                Tensor[] y = zeros(backend, n, count, d, owned);
+                Tensor[] g = zeros(backend, n, count, d, owned);
+                float[] host = new float[d * d];
+                objective = (x, gradient) -> {
+                    for (int i = 0; i < host.length; i++) {
+                        host[i] = (float) x[i];
+                    }
+                    try (Tensor up = backend.upload(host, d, d)) {
+                        backend.copy(up, m);
+                    }
+                    backend.fill(lossSum, 0f);
+                    PowerLoss.forwardBackward(backend, m, grad, a, y, g, loss, lossSum);
+                    if (cycle != null) {
+                        cycle.addLossAndGradient(m, grad, lossSum);
+                    }
+                    float[] gr = backend.download(grad);
+                    for (int i = 0; i < gr.length; i++) {
+                        gradient[i] = gr[i];
+                    }
+                    return backend.download(lossSum)[0];
+                };
+            }
             LossHistory losses = new LossHistory(count);
             listener.onStart(0, 1, iterations, count);
             long start = System.nanoTime();
@@ -158,6 +170,9 @@ public final class TransformFit {
             return new LbfgsResult(mOut, losses, r.iterations(), r.evaluations(), r.stop(), r.losses().get(0));
         } finally {
             owned.forEach(Tensor::close);
+            if (momentLoss != null) {
+                momentLoss.close();
+            }
             if (cycle != null) {
                 cycle.close();
             }

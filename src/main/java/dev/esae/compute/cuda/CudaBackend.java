@@ -46,6 +46,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public boolean computesDouble() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "cuda";
     }
