@@ -41,6 +41,19 @@ public final class Main {
         }
     }
 
+    /**
+     * {@link #execute} as a command nested in another on a thread of its own (reproduce's steps run
+     * side by side): a stop inside it is handed to {@link #takeNestedStop} on this thread, not reported.
+     */
+    static int executeNested(PrintWriter out, PrintWriter err, String... args) {
+        DEPTH.set(DEPTH.get() + 1);
+        try {
+            return execute(out, err, args);
+        } finally {
+            DEPTH.set(DEPTH.get() - 1);
+        }
+    }
+
     /** How deep {@link #execute} calls nest on this thread: reproduce runs its steps through it. */
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
     /** A stop inside a nested command, handed to the command that ran it (reproduce) to report. */

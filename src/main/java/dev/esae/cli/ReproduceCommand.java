@@ -12,6 +12,7 @@ import dev.esae.report.StudyReport;
 import dev.esae.report.StudySettings;
 import dev.esae.report.TransformChoice;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +73,9 @@ final class ReproduceCommand extends Subcommand {
         AtomicFiles.writeString(study, Json.pretty(settings));
 
         StudyLayout layout = new StudyLayout(out);
-        List<String> global = List.of("--device", root.device.name().toLowerCase(Locale.ROOT), "--threads", Integer.toString(threads),
-                "--seed", Long.toString(root.seed));
-        StudyPlan.Esae esae = args -> {
-            List<String> all = new ArrayList<>(global);
-            all.addAll(args);
-            return Main.execute(out(), spec.commandLine().getErr(), all.toArray(String[]::new));
-        };
+        List<String> global = List.of("--device", root.device.name().toLowerCase(Locale.ROOT), "--seed", Long.toString(root.seed));
+        PrintWriter err = spec.commandLine().getErr();
+        StudyPlan.Esae esae = args -> StudyRunner.esae(global, threads, out(), err, args);
         List<StudyPlan.Step> steps = new ArrayList<>(new StudyPlan(preset, sources.source, sources.idxDir, orientation.orientations, layout, esae).steps());
         steps.add(new StudyPlan.Step("atlas", "feature atlas", () -> StudyAtlas.done(layout), () -> {
             try (Backend backend = root.openBackend().backend()) {
@@ -92,84 +89,31 @@ final class ReproduceCommand extends Subcommand {
                     return ExitCodes.OK;
                 }));
 
-        Map<String, Double> timings = Files.isRegularFile(layout.timings())
-                ? new LinkedHashMap<>(Json.readMap(layout.timings(), Double.class, "the study's step times")) : new LinkedHashMap<>();
-        Map<String, Long> peakMiB = Files.isRegularFile(layout.peakMemory())
-                ? new LinkedHashMap<>(Json.readMap(layout.peakMemory(), Long.class, "the study's peak memory per step")) : new LinkedHashMap<>();
-        long start = System.nanoTime();
-        int ran = 0;
-        for (int i = 0; i < steps.size(); i++) {
-            StudyPlan.Step s = steps.get(i);
-            SignalHandlers.awaitExitIfStopping();
-            String tag = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, steps.size(), s.name());
-            if (done(s)) {
-                out().println(tag + ": skipped (outputs complete)");
-                continue;
-            }
-            out().println(tag + " ...");
-            out().flush();
-            invalidateSummaries(layout, s);
-            boolean measured = PeakMemory.reset();
-            long t0 = System.nanoTime();
-            int code = s.run().run();
-            dev.esae.train.TrainingStopped stop = Main.takeNestedStop();
-            if (stop != null) {
-                throw stop; // reported as the study's own stop: running reproduce again continues the step
-            }
-            if (code != ExitCodes.OK) {
-                spec.commandLine().getErr().println("esae: reproduce stopped at '" + s.name() + "' (exit " + code
-                        + "); fix the cause and run the same command again to continue");
-                return code;
-            }
-            // A signal that came after the step's last training batch exits the process now: nothing more is reported or started.
-            SignalHandlers.awaitExitIfStopping();
-            if (!done(s)) {
-                throw new IllegalStateException("step '" + s.name() + "' finished but its outputs do not check out");
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            timings.put(s.name(), Math.round(secs * 10) / 10.0);
-            AtomicFiles.writeString(layout.timings(), Json.pretty(timings));
-            java.util.OptionalLong peak = PeakMemory.peakBytes();
-            String memory = "";
-            if (measured && peak.isPresent()) {
-                long mib = Math.round(peak.getAsLong() / (1024.0 * 1024.0));
-                peakMiB.put(s.name(), mib);
-                AtomicFiles.writeString(layout.peakMemory(), Json.pretty(peakMiB));
-                memory = String.format(Locale.ROOT, ", peak RSS %,d MiB", mib);
-            }
-            ran++;
-            out().printf(Locale.ROOT, "%s: done in %.1f s%s%n", tag, secs, memory);
-        }
-        out().printf(Locale.ROOT, "reproduce %s: %d step(s) run, %d skipped, %.1f s; report: %s, %s%n", preset.name(), ran,
-                steps.size() - ran, (System.nanoTime() - start) / 1e9, layout.reportMd() + ", " + layout.reportHtml(), layout.atlas());
-        return ExitCodes.OK;
+        // On the CPU, SAEs train side by side, one thread each; a GPU trains one at a time.
+        int besides = threads > 1 && runsOnTheCpu() ? threads : 1;
+        return new StudyRunner(out(), err, layout, besides).run(steps, preset.name());
     }
 
-    /**
-     * The atlas and the report summarise every step: one that runs again makes them stale, so their
-     * records go first and they are made again at the end, even if this run stops before then.
-     */
-    private static void invalidateSummaries(StudyLayout layout, StudyPlan.Step s) throws IOException {
-        if (!s.stage().equals("report")) {
-            Files.deleteIfExists(layout.reportJson());
-            if (!s.stage().equals("atlas")) {
-                Files.deleteIfExists(layout.atlasJson());
+    /** Whether the study's commands run on the CPU backend (--device cpu, or auto with no other backend available). */
+    private boolean runsOnTheCpu() {
+        if (root.device == dev.esae.compute.DeviceChoice.CPU) {
+            return true;
+        }
+        if (root.device != dev.esae.compute.DeviceChoice.AUTO) {
+            return false;
+        }
+        for (dev.esae.compute.BackendProvider p : dev.esae.compute.Backends.providers()) {
+            if (!p.name().equals("cpu") && p.probe().forAuto().available()) {
+                return false;
             }
         }
+        return true;
     }
 
     /** Whether {@code dir} holds anything but a lock file (left by an earlier run that stopped before its first file). */
     private static boolean holdsAnything(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             return files.anyMatch(f -> !dev.esae.io.FolderLock.isLockFile(f));
-        }
-    }
-
-    private static boolean done(StudyPlan.Step s) {
-        try {
-            return s.done().done();
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 

@@ -65,6 +65,15 @@ record StudyPlan(Preset preset, DatasetSource source, Path idxDir, Orientations 
         int run(List<String> args);
     }
 
+    /**
+     * Whether a step reads only what earlier stages wrote and writes only its own folder, so that it
+     * may run beside the steps next to it: the SAEs (each reads the activations and, for the
+     * equivariant kind, M, all made before the first SAE).
+     */
+    static boolean independent(Step s) {
+        return s.stage().equals("sae");
+    }
+
     /** Every step up to the atlas and the report (those two are added by the command). */
     List<Step> steps() {
         List<Step> steps = new ArrayList<>();

@@ -17,7 +17,8 @@ import java.util.Deque;
  * command that took it ends (the OS drops it if the process dies), and the holder's process id in
  * the file so a second writer can be told who it is. Locks are released in the reverse order they
  * were taken, down to a mark, so a study that runs its steps in the same JVM keeps its own lock
- * while each step takes and gives back its folder's.
+ * while each step takes and gives back its folder's; the marks are per thread, for steps that run
+ * side by side.
  */
 public final class FolderLock {
     /** The lock file's name; dot-prefixed, so listings and digests of a folder's outputs leave it out. */
@@ -25,7 +26,8 @@ public final class FolderLock {
 
     private record Held(Path dir, FileChannel channel, FileLock lock) {}
 
-    private static final Deque<Held> HELD = new ArrayDeque<>();
+    /** Per thread: a study's steps side by side each take and give back their own folder's lock. */
+    private static final ThreadLocal<Deque<Held>> HELD = ThreadLocal.withInitial(ArrayDeque::new);
 
     private FolderLock() {}
 
@@ -38,7 +40,7 @@ public final class FolderLock {
         } catch (IOException e) {
             real = dir.toAbsolutePath().normalize();
         }
-        for (Held h : HELD) {
+        for (Held h : HELD.get()) {
             if (h.dir().equals(real)) {
                 return;  // this command already holds it (a command may prepare its folder twice)
             }
@@ -60,7 +62,7 @@ public final class FolderLock {
             }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            HELD.push(new Held(real, ch, lock));
+            HELD.get().push(new Held(real, ch, lock));
         } catch (IOException e) {
             closeQuietly(ch);
             throw new InputException(option + " " + dir + ": cannot lock the folder (" + e.getMessage() + ")");
@@ -75,13 +77,13 @@ public final class FolderLock {
 
     /** How many locks are held now: the mark {@link #releaseTo} gives back down to. */
     public static synchronized int mark() {
-        return HELD.size();
+        return HELD.get().size();
     }
 
     /** Releases the locks taken since {@code mark}, newest first. */
     public static synchronized void releaseTo(int mark) {
-        while (HELD.size() > mark) {
-            Held h = HELD.pop();
+        while (HELD.get().size() > mark) {
+            Held h = HELD.get().pop();
             try {
                 h.lock().release();
             } catch (IOException ignored) {
