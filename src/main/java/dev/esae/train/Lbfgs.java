@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Limited-memory BFGS with a strong-Wolfe line search (Nocedal &amp; Wright, Algorithms 7.4, 3.5 and
  * 3.6, cubic interpolation in the zoom): the full-batch solver of {@code fit-m --solver lbfgs} and
- * of the logistic-regression probes. The iterate, gradients and curvature pairs are kept in double;
- * the objective may compute in float.
+ * of the logistic-regression probes. The iterate and gradients are kept in double, the curvature
+ * pairs by a {@link CurvatureMemory} (in double on the host for the probes, in float32 on the
+ * backend for M); the objective may compute in float.
  *
  * <p>It stops after {@code maxIterations}, when the largest gradient entry falls to
  * {@code gradientTolerance}, or when a line search finds no point with a lower loss (the loss has
