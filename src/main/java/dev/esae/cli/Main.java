@@ -14,9 +14,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        SignalHandlers.install(err);
+        // The handlers write past the quiet writers: their line is the one that must get out.
+        SignalHandlers.install(new PrintWriter(System.err, true));
+        PrintWriter out = new PrintWriter(new QuietOnExitWriter(new java.io.OutputStreamWriter(System.out)), true);
+        PrintWriter err = new PrintWriter(new QuietOnExitWriter(new java.io.OutputStreamWriter(System.err)), true);
         int code = execute(out, err, args);
         out.flush();
         err.flush();

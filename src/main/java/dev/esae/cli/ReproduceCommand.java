@@ -51,6 +51,11 @@ final class ReproduceCommand extends Subcommand {
         "(Without it, a study with the same settings in --out is continued too.)"})
     boolean resume;
 
+    @Option(names = "--side-by-side", paramLabel = "N", converter = Options.PositiveInt.class,
+            description = {"How many SAE steps run at once, each on one thread. Default: --threads on the CPU (an SAE step",
+                "is no faster at two threads than at one), 1 on a GPU. The results are the same bits either way."})
+    Integer sideBySide;
+
     @Override
     public Integer call() throws IOException {
         int threads = root.threads();
@@ -90,7 +95,7 @@ final class ReproduceCommand extends Subcommand {
                 }));
 
         // On the CPU, SAEs train side by side, one thread each; a GPU trains one at a time.
-        int besides = threads > 1 && runsOnTheCpu() ? threads : 1;
+        int besides = sideBySide != null ? sideBySide : threads > 1 && runsOnTheCpu() ? threads : 1;
         return new StudyRunner(out(), err, layout, besides).run(steps, preset.name());
     }
 

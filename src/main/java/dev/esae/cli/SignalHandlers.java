@@ -16,6 +16,11 @@ final class SignalHandlers {
     /** Set once a handler has begun to exit the process (System.exit is running its shutdown hooks). */
     private static volatile boolean exiting;
 
+    /** Whether a handler has begun to exit the process. */
+    static boolean isExiting() {
+        return exiting;
+    }
+
     /**
      * Blocks for good when a signal is exiting the process, so that the caller (the study's loop of
      * steps) neither reports more nor starts another step while the shutdown hooks remove the
@@ -53,7 +58,18 @@ final class SignalHandlers {
             // A shutdown may be under way already (System.exit would wait for it forever).
             Runtime.getRuntime().halt(s.exitCode());
         }
+        // From here on the commands' own output is dropped: this line is the last. A write under way
+        // finishes first, unless it is stuck on a full pipe.
+        boolean locked = false;
+        try {
+            locked = QuietOnExitWriter.LOCK.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         exiting = true;
+        if (locked) {
+            QuietOnExitWriter.LOCK.unlock();
+        }
         err.println("esae: stopped by " + s.name() + "; every file written so far is complete (none is left half-written); "
                 + "run the same command again to continue");
         err.flush();

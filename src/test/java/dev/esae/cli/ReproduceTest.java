@@ -173,13 +173,15 @@ class ReproduceTest {
     }
 
     /**
-     * The same study in a child JVM, killed with SIGKILL while it trains its SAEs and resumed with
-     * {@code --resume}, ends with the same bytes as the uninterrupted {@code reference}: every file
+     * The same study in a child JVM, its SAEs two at a time ({@code --side-by-side 2}), killed with
+     * SIGTERM while it trains them and resumed with {@code --resume}, ends with the same bytes as the
+     * uninterrupted {@code reference} (SAEs one at a time): every file
      * but the wall times (timing.csv, timings.json, and the report's table of them) and the peak memory per step (peak_rss_mib.json).
      */
     private void stoppedMidStudyResumesToTheSameBytes(Path reference, Path killed) throws IOException {
-        Process child = CrashResumeTest.childEsae(new String[] {"reproduce", "--preset", "tiny", "--out", killed.toString()},
-                dir.resolve("child.log"));
+        // Side by side (two SAE steps at a time, one thread each) against the reference's one at a time.
+        Process child = CrashResumeTest.childEsae(new String[] {"reproduce", "--preset", "tiny", "--side-by-side", "2", "--out",
+            killed.toString()}, dir.resolve("child.log"));
         try {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
             Path sae = killed.resolve("sae");
@@ -207,7 +209,7 @@ class ReproduceTest {
         assertTrue(last.startsWith("esae: stopped by SIGTERM") && last.endsWith("; run the same command again to continue"), said);
         assertFalse(said.contains("Exception") || said.contains("reproduce stopped at"), said);
         assertFalse(Files.exists(killed.resolve("report.json")), "stopped before the end");
-        CliTest.Run resumed = CliTest.esae("reproduce", "--preset", "tiny", "--out", killed.toString(), "--resume");
+        CliTest.Run resumed = CliTest.esae("reproduce", "--preset", "tiny", "--side-by-side", "2", "--out", killed.toString(), "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("skipped (outputs complete)"), "finished steps are skipped: " + resumed.out());
 

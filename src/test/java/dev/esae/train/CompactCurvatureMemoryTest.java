@@ -94,16 +94,8 @@ class CompactCurvatureMemoryTest {
             scale[i] = Math.pow(10, 3.0 * i / (n - 1));
             target[i] = rng.nextGaussian();
         }
-        Lbfgs.Objective q = (x, g) -> {
-            double f = 0;
-            for (int i = 0; i < n; i++) {
-                double e = x[i] - target[i];
-                f += 0.5 * scale[i] * e * e;
-                g[i] = scale[i] * e;
-            }
-            return f;
-        };
-        Lbfgs.Result r = new Lbfgs(q, () -> new CompactCurvatureMemory(cpu, 20, n), 1e-8).minimize(new double[n], 500, null);
+        Lbfgs.Result r = new Lbfgs(LbfgsTest.quadratic(scale, target), () -> new CompactCurvatureMemory(cpu, 20, n), 1e-8)
+                .minimize(new double[n], 500, null);
         assertTrue(r.loss() < 1e-10 * r.losses().get(0), "loss " + r.losses().get(0) + " -> " + r.loss() + " (seed " + seed + ")");
         for (int i = 0; i < n; i++) {
             assertEquals(target[i], r.x()[i], 1e-3, "coordinate " + i + " (seed " + seed + ", " + r.stop() + ")");

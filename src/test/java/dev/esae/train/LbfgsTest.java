@@ -38,20 +38,24 @@ class LbfgsTest {
             scale[i] = Math.pow(10, 4.0 * i / (n - 1));  // condition number 1e4
             target[i] = rng.nextGaussian();
         }
-        Lbfgs.Objective q = (x, g) -> {
+        Lbfgs.Result r = new Lbfgs(quadratic(scale, target), 20, 1e-9).minimize(new double[n], 500, null);
+        assertTrue(r.loss() < 1e-10 * r.losses().get(0), "loss " + r.losses().get(0) + " -> " + r.loss() + " (seed " + seed + ")");
+        for (int i = 0; i < n; i++) {
+            assertEquals(target[i], r.x()[i], 1e-3, "coordinate " + i + " (seed " + seed + ", " + r.stop() + ")");
+        }
+    }
+
+    /** {@code Σ scale_i (x_i − target_i)² / 2}: a diagonal quadratic, its condition number max/min of {@code scale}. */
+    static Lbfgs.Objective quadratic(double[] scale, double[] target) {
+        return (x, g) -> {
             double f = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < x.length; i++) {
                 double e = x[i] - target[i];
                 f += 0.5 * scale[i] * e * e;
                 g[i] = scale[i] * e;
             }
             return f;
         };
-        Lbfgs.Result r = new Lbfgs(q, 20, 1e-9).minimize(new double[n], 500, null);
-        assertTrue(r.loss() < 1e-10 * r.losses().get(0), "loss " + r.losses().get(0) + " -> " + r.loss() + " (seed " + seed + ")");
-        for (int i = 0; i < n; i++) {
-            assertEquals(target[i], r.x()[i], 1e-3, "coordinate " + i + " (seed " + seed + ", " + r.stop() + ")");
-        }
     }
 
     @Test
