@@ -86,7 +86,9 @@ final class StudyRunner {
             int next = i + 1;
             if (besides > 1 && StudyPlan.independent(s)) {
                 while (next < steps.size() && StudyPlan.independent(steps.get(next))) {
-                    if (!done(steps.get(next))) {
+                    if (done(steps.get(next))) {
+                        out.println(tag(next, steps, steps.get(next)) + ": skipped (outputs complete)");
+                    } else {
                         batch.add(next);
                     }
                     next++;
