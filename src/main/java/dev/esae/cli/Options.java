@@ -27,6 +27,23 @@ final class Options {
         }
     }
 
+    /** A finite number >= 0 (seconds). */
+    static final class NonNegativeDouble implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String text) {
+            double v;
+            try {
+                v = Double.parseDouble(text.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected a number >= 0, got '" + text + "'");
+            }
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw new CommandLine.TypeConversionException("expected a finite number >= 0, got " + v);
+            }
+            return v;
+        }
+    }
+
     private static <T extends Number> T positive(String text, Function<String, T> parse, String what) {
         T v;
         try {

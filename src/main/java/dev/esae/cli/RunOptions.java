@@ -16,16 +16,13 @@ final class RunOptions {
             converter = Options.PositiveInt.class)
     int checkpointEvery;
 
-    @Option(names = "--checkpoint-seconds", paramLabel = "S", defaultValue = "0",
+    @Option(names = "--checkpoint-seconds", paramLabel = "S", defaultValue = "0", converter = Options.NonNegativeDouble.class,
             description = {"Save only once S seconds have passed since the last save: short epochs then save a few times, not",
                 "every epoch (the outputs are the same; a kill loses at most S seconds and an epoch). Default: ${DEFAULT-VALUE}."})
     double checkpointSeconds;
 
     /** The policy these options ask for. */
     dev.esae.train.CheckpointPolicy checkpoints() {
-        if (!(checkpointSeconds >= 0) || Double.isInfinite(checkpointSeconds)) {
-            throw new dev.esae.InputException("--checkpoint-seconds: expected a number of seconds >= 0, got " + checkpointSeconds);
-        }
         return new dev.esae.train.CheckpointPolicy(checkpointEvery, checkpointSeconds);
     }
 }

@@ -228,6 +228,10 @@ class BadInputTest {
         t.add(c("K > latents", "--lengths 4096: expected 1 to 2048", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--lengths", "4096", "--out", p("o")));
         t.add(c("K <= 0", "--lengths 0: expected 1 to 2048", "probe", "--sae", p("sae"), "--acts", acts, "--labels", labels, "--lengths", "0", "--out", p("o")));
         t.add(c("K <= 0", "--k", "bench", "--stage", "topk", "--k", "0"));
+        t.add(c("K <= 0", "--checkpoint-seconds: expected a finite number >= 0, got -1.0", "train-sae", "--kind", "topk", "--k", "4", "--acts", acts,
+                "--checkpoint-seconds", "-1", "--out", p("o")));
+        t.add(c("K <= 0", "--side-by-side: expected a positive whole number, got 0", "reproduce", "--preset", "tiny", "--side-by-side", "0",
+                "--out", p("o")));
         // An unknown option or kind.
         for (String cmd : List.of("dataset", "train-base", "activations", "fit-m", "train-sae", "probe", "frontier", "export", "reproduce", "bench", "selftest", "doctor")) {
             t.add(c("unknown option", "Unknown option: '--frobnicate'", cmd, "--frobnicate"));
