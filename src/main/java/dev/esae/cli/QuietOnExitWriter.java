@@ -19,51 +19,41 @@ final class QuietOnExitWriter extends FilterWriter {
         super(out);
     }
 
-    @Override
-    public void write(int c) throws IOException {
+    /** One write to the underlying writer. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code w} unless the process is exiting, holding {@link #LOCK}. */
+    private static void unlessExiting(Write w) throws IOException {
         LOCK.lock();
         try {
             if (!SignalHandlers.isExiting()) {
-                out.write(c);
+                w.run();
             }
         } finally {
             LOCK.unlock();
         }
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+        unlessExiting(() -> out.write(c));
     }
 
     @Override
     public void write(char[] buf, int off, int len) throws IOException {
-        LOCK.lock();
-        try {
-            if (!SignalHandlers.isExiting()) {
-                out.write(buf, off, len);
-            }
-        } finally {
-            LOCK.unlock();
-        }
+        unlessExiting(() -> out.write(buf, off, len));
     }
 
     @Override
     public void write(String s, int off, int len) throws IOException {
-        LOCK.lock();
-        try {
-            if (!SignalHandlers.isExiting()) {
-                out.write(s, off, len);
-            }
-        } finally {
-            LOCK.unlock();
-        }
+        unlessExiting(() -> out.write(s, off, len));
     }
 
     @Override
     public void flush() throws IOException {
-        LOCK.lock();
-        try {
-            if (!SignalHandlers.isExiting()) {
-                out.flush();
-            }
-        } finally {
-            LOCK.unlock();
-        }
+        unlessExiting(out::flush);
     }
 }
