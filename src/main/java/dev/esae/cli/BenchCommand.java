@@ -246,7 +246,16 @@ final class BenchCommand extends Subcommand {
         out().println(Json.write(new StageLine(name, backend.threads(), n, batch, epochs, SaeKind.fromId(name) != null ? k : null,
                 backend.name(), Math.round(median * 1e4) / 1e4, Math.round(n / median * 10) / 10.0, Math.round(flopsPerInput / 1e5) / 1e4,
                 Math.round(flopsPerInput * (n / median) / 1e8) / 10.0, Math.round(denseFlopsPerInput / 1e5) / 1e4,
-                Math.round(sgemmGflops * 10) / 10.0, Math.round(bound * 1e4) / 1e4, Math.round(median / bound * 100) / 100.0,
+                Math.round(sgemmGflops * 10) / 10.0, significant(bound, 4), Math.round(median / bound * 100) / 100.0,
                 BuildInfo.version())));
+    }
+
+    /**
+     * {@code v} to {@code digits} significant digits. The GEMM bound of a small run is a few
+     * milliseconds: to four decimals it kept two digits, too few for {@code over_bound} to be
+     * recomputed from the printed numbers.
+     */
+    static double significant(double v, int digits) {
+        return v == 0 || !Double.isFinite(v) ? v : new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).doubleValue();
     }
 }
