@@ -15,7 +15,7 @@ final class Options {
     static final class PositiveInt implements CommandLine.ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            return positive(text, Integer::parseInt, "a positive whole number");
+            return checked(text, Integer::parseInt, v -> v > 0, "a positive whole number");
         }
     }
 
@@ -23,7 +23,7 @@ final class Options {
     static final class PositiveFloat implements CommandLine.ITypeConverter<Float> {
         @Override
         public Float convert(String text) {
-            return positive(text, Float::parseFloat, "a positive finite number");
+            return checked(text, Float::parseFloat, v -> v > 0, "a positive finite number");
         }
     }
 
@@ -31,27 +31,20 @@ final class Options {
     static final class NonNegativeDouble implements CommandLine.ITypeConverter<Double> {
         @Override
         public Double convert(String text) {
-            double v;
-            try {
-                v = Double.parseDouble(text.strip());
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("expected a number >= 0, got '" + text + "'");
-            }
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                throw new CommandLine.TypeConversionException("expected a finite number >= 0, got " + v);
-            }
-            return v;
+            return checked(text, Double::parseDouble, v -> v >= 0, "a finite number >= 0");
         }
     }
 
-    private static <T extends Number> T positive(String text, Function<String, T> parse, String what) {
+    /** {@code text} parsed, or the option's one line: not a number, not finite, or outside {@code inRange}. */
+    private static <T extends Number> T checked(String text, Function<String, T> parse, java.util.function.DoublePredicate inRange,
+            String what) {
         T v;
         try {
             v = parse.apply(text.strip());
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("expected " + what + ", got '" + text + "'");
         }
-        if (!(v.doubleValue() > 0) || !Double.isFinite(v.doubleValue())) {
+        if (!inRange.test(v.doubleValue()) || !Double.isFinite(v.doubleValue())) {
             throw new CommandLine.TypeConversionException("expected " + what + ", got " + v);
         }
         return v;

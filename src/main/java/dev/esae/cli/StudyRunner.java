@@ -96,7 +96,7 @@ final class StudyRunner {
             }
             invalidateSummaries(layout, s);
             boolean measured = PeakMemory.reset();
-            List<Outcome> outcomes = batch.size() == 1 ? List.of(runHere(i, steps)) : runBeside(batch, steps);
+            List<Outcome> outcomes = batch.size() == 1 ? List.of(runHere(i, steps)) : runBeside(batch, steps, measured);
             for (Outcome o : outcomes) {
                 StudyPlan.Step step = steps.get(o.index);
                 if (o.stop != null) {
@@ -118,15 +118,12 @@ final class StudyRunner {
                     throw new IllegalStateException("step '" + step.name() + "' finished but its outputs do not check out");
                 }
                 timings.put(step.name(), Math.round(o.seconds * 10) / 10.0);
-                String memory = "";
                 if (measured && peak.isPresent()) {
-                    long mib = Math.round(peak.getAsLong() / (1024.0 * 1024.0));
-                    peakMiB.put(step.name(), mib);
-                    memory = String.format(Locale.ROOT, ", peak RSS %,d MiB", mib);
+                    peakMiB.put(step.name(), mib(peak));
                 }
                 ran++;
                 if (outcomes.size() == 1) {
-                    out.printf(Locale.ROOT, "%s: done in %.1f s%s%n", tag(o.index, steps, step), o.seconds, memory);
+                    out.println(doneLine(o.index, steps, o.seconds, measured ? peak : java.util.OptionalLong.empty(), false));
                 }
             }
             AtomicFiles.writeString(layout.timings(), Json.pretty(timings));
@@ -147,6 +144,17 @@ final class StudyRunner {
         return String.format(Locale.ROOT, "[%d/%d] %s", i + 1, steps.size(), s.name());
     }
 
+    private static long mib(java.util.OptionalLong bytes) {
+        return Math.round(bytes.getAsLong() / (1024.0 * 1024.0));
+    }
+
+    /** A step's "done" line: its time, and its peak memory where measured (shared, side by side). */
+    private static String doneLine(int i, List<StudyPlan.Step> steps, double seconds, java.util.OptionalLong peak, boolean beside) {
+        String memory = peak.isPresent()
+                ? String.format(Locale.ROOT, ", peak RSS %,d MiB%s", mib(peak), beside ? " (side by side)" : "") : "";
+        return String.format(Locale.ROOT, "%s: done in %.1f s%s", tag(i, steps, steps.get(i)), seconds, memory);
+    }
+
     private Outcome runHere(int i, List<StudyPlan.Step> steps) throws IOException {
         StudyPlan.Step s = steps.get(i);
         out.println(tag(i, steps, s) + " ...");
@@ -157,7 +165,7 @@ final class StudyRunner {
     }
 
     /** Runs the steps side by side, {@link #besides} at a time; the outcomes in the steps' order. */
-    private List<Outcome> runBeside(List<Integer> batch, List<StudyPlan.Step> steps) throws IOException {
+    private List<Outcome> runBeside(List<Integer> batch, List<StudyPlan.Step> steps, boolean measured) throws IOException {
         out.printf(Locale.ROOT, "[%d-%d/%d] %d %s steps, %d at a time on one thread each ...%n", batch.get(0) + 1,
                 batch.get(batch.size() - 1) + 1, steps.size(), batch.size(), steps.get(batch.get(0)).stage(), besides);
         out.flush();
@@ -184,12 +192,9 @@ final class StudyRunner {
                         java.util.OptionalLong peak = PeakMemory.peakBytes();
                         TrainingStopped stop = Main.takeNestedStop();
                         if (code == ExitCodes.OK && stop == null) {
-                            String memory = peak.isPresent()
-                                    ? String.format(Locale.ROOT, ", peak RSS %,d MiB (side by side)", Math.round(peak.getAsLong() / (1024.0 * 1024.0)))
-                                    : "";
                             String said = lastLine(text.toString());
                             synchronized (out) {
-                                out.printf(Locale.ROOT, "%s: done in %.1f s%s%n", tag(i, steps, s), secs, memory);
+                                out.println(doneLine(i, steps, secs, measured ? peak : java.util.OptionalLong.empty(), true));
                                 if (!said.isEmpty()) {
                                     out.println("    " + said);
                                 }

@@ -115,8 +115,7 @@ public final class TransformFit {
         boolean moments = backend.computesDouble();
         CyclePenalty cycle = cycleWeight > 0 ? new CyclePenalty(backend, moments ? DType.F64 : DType.F32, d, n, cycleWeight) : null;
         PowerLossMoments momentLoss = null;
-        try (Tensor m = backend.zeros(DType.F32, d, d); Tensor grad = backend.zeros(DType.F32, d, d);
-             Tensor loss = backend.zeros(DType.F32, 1); Tensor lossSum = backend.zeros(DType.F32, 1)) {
+        try {
             Lbfgs.Objective objective;
             if (moments) {
                 PowerLossMoments pm = new PowerLossMoments(backend, acts);
@@ -124,6 +123,10 @@ public final class TransformFit {
                 objective = (x, gradient) -> pm.evaluate(x, gradient, cycle);
             } else {
                 // Full batch: the data itself is the batch.
+                Tensor m = own(owned, backend.zeros(DType.F32, d, d));
+                Tensor grad = own(owned, backend.zeros(DType.F32, d, d));
+                Tensor loss = own(owned, backend.zeros(DType.F32, 1));
+                Tensor lossSum = own(owned, backend.zeros(DType.F32, 1));
                 Tensor[] a = orientations(backend, acts, owned);
                 Tensor[] y = zeros(backend, n, count, d, owned);
                 Tensor[] g = zeros(backend, n, count, d, owned);

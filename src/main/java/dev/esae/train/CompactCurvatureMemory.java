@@ -38,10 +38,9 @@ public final class CompactCurvatureMemory implements CurvatureMemory {
     private final Tensor products;
     /** slot[k]: the row of the k-th oldest pair. */
     private final int[] slot;
-    /** By slot: s_i·y_j, y_i·y_j; 1/(s_i·y_i). */
+    /** By slot: s_i·y_j, y_i·y_j (the diagonal is the caller's double s·y and y·y). */
     private final double[][] sy;
     private final double[][] yy;
-    private final double[] rho;
     private final double[] alpha;
     private final double[] sg;
     private final double[] yg;
@@ -82,7 +81,6 @@ public final class CompactCurvatureMemory implements CurvatureMemory {
         slot = new int[capacity];
         sy = new double[capacity][capacity];
         yy = new double[capacity][capacity];
-        rho = new double[capacity];
         alpha = new double[capacity];
         sg = new double[capacity];
         yg = new double[capacity];
@@ -122,7 +120,6 @@ public final class CompactCurvatureMemory implements CurvatureMemory {
         }
         upload(sv, pairs.rows(2 * row, 1));
         upload(yv, pairs.rows(2 * row + 1, 1));
-        rho[row] = 1 / syValue;
         sy[row][row] = syValue;
         yy[row][row] = yyValue;
         pending = row;
@@ -146,7 +143,7 @@ public final class CompactCurvatureMemory implements CurvatureMemory {
                 int j = slot[l];
                 sq -= alpha[j] * sy[i][j];
             }
-            alpha[i] = rho[i] * sq;
+            alpha[i] = (1 / sy[i][i]) * sq;
         }
         int newest = slot[size - 1];
         double gamma = sy[newest][newest] / yy[newest][newest];
@@ -163,7 +160,7 @@ public final class CompactCurvatureMemory implements CurvatureMemory {
                 int j = slot[l];
                 yr += combined[j] * sy[j][i];
             }
-            combined[i] = alpha[i] - rho[i] * yr;
+            combined[i] = alpha[i] - (1 / sy[i][i]) * yr;
         }
         for (int i = 0; i < size; i++) {
             c[2 * i] = (float) combined[i];

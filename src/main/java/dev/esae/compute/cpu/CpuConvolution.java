@@ -40,10 +40,9 @@ final class CpuConvolution {
      * (each image's values and columns are touched by that image's work only).
      */
     private void eachImage(Tensor input, ConvGeometry g, Tensor cols, PerImage body) {
-        int batch = OpShapes.conv(input, g, cols);
         int in = g.inputSize();
         int per = gatherMap(g).length;
-        parallel.forRange(batch, 1, (from, to) -> {
+        eachImageRange(input, g, cols, (from, to) -> {
             for (int b = from; b < to; b++) {
                 body.run(b * in, b * per);
             }
