@@ -48,7 +48,8 @@ class TransformFitLbfgsTest {
         double[] mStar = dev.esae.testutil.Synthetic.cyclicOrthogonal(rng, d, 4, 0.15);
         ActivationSet acts = TransformFitTest.synthetic(rng, mStar, 400, 4, d, 0.01);
         TransformFit.LbfgsResult plain = TransformFit.fitLbfgs(cpu, acts, 100, 20, 0f, TrainingListener.SILENT);
-        TransformFit.LbfgsResult cyc = TransformFit.fitLbfgs(cpu, acts, 100, 20, 50f, TrainingListener.SILENT);
+        // Weight 200: at 50 the converged fits of 3 seeds in 40 (at cd4de32 too) pulled the cycle error only to 0.51-0.60 of the plain one.
+        TransformFit.LbfgsResult cyc = TransformFit.fitLbfgs(cpu, acts, 100, 20, 200f, TrainingListener.SILENT);
         double ep = CyclePenalty.cycleError(plain.m(), d, 4);
         double ec = CyclePenalty.cycleError(cyc.m(), d, 4);
         assertTrue(ec < 0.5 * ep, "cycle error with the penalty " + ec + ", without " + ep + " (seed " + seed + ")");
